@@ -1,0 +1,3 @@
+from selfcare_tui.cli.main import main
+
+main()

@@ -1,0 +1,678 @@
+"""The API contract: every body the v1 API sends or accepts.
+
+Shared by the typed client and the reference server, so the two cannot drift apart.
+Money is a Decimal (serialised as a string) with an ISO 4217 currency, never a float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class ApiModel(BaseModel):
+    """Base for every API body: unknown fields are ignored so old clients survive new fields."""
+
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+
+class Money(ApiModel):
+    amount: Decimal
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+
+
+class Page(ApiModel, Generic[T]):
+    """One page of a cursor-paginated list; pass next_cursor back to get the next page."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+# --- errors (RFC 9457) ---------------------------------------------------------------
+
+
+class ErrorCode(StrEnum):
+    """Stable machine codes of refusals; clients branch on these, never on messages."""
+
+    validation_error = "validation_error"
+    not_found = "not_found"
+    unauthenticated = "unauthenticated"
+    invalid_credentials = "invalid_credentials"
+    invalid_token = "invalid_token"
+    invalid_mfa_code = "invalid_mfa_code"
+    too_many_attempts = "too_many_attempts"
+    scope_missing = "scope_missing"
+    forbidden = "forbidden"
+    idempotency_key_reused = "idempotency_key_reused"
+    # readings
+    less_than_previous = "less_than_previous"
+    greater_than_subsequent = "greater_than_subsequent"
+    reading_in_future = "reading_in_future"
+    duplicate_reading = "duplicate_reading"
+    meter_removed = "meter_removed"
+    too_many_integer_places = "too_many_integer_places"
+    too_many_decimal_places = "too_many_decimal_places"
+    implausible_jump = "implausible_jump"
+    smart_meter = "smart_meter"
+    outside_reading_window = "outside_reading_window"
+    unknown_register = "unknown_register"
+    no_estimated_invoice = "no_estimated_invoice"
+    no_new_reading = "no_new_reading"
+    # outages
+    place_disconnected = "place_disconnected"
+    work_in_progress = "work_in_progress"
+    outage_already_reported = "outage_already_reported"
+    # requests and attachments
+    attachment_type_not_allowed = "attachment_type_not_allowed"
+    attachment_too_large = "attachment_too_large"
+    missing_documents = "missing_documents"
+    unknown_document = "unknown_document"
+    request_not_draft = "request_not_draft"
+    # accounts, mandates, payments
+    account_not_attachable = "account_not_attachable"
+    delegate_not_customer = "delegate_not_customer"
+    invalid_scope = "invalid_scope"
+    nothing_to_pay = "nothing_to_pay"
+    invoice_not_payable = "invoice_not_payable"
+    payment_session_closed = "payment_session_closed"
+
+
+class FieldError(ApiModel):
+    field: str
+    code: str
+    message: str
+
+
+class Problem(ApiModel):
+    """application/problem+json body, with this API's extension members."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: ErrorCode
+    errors: list[FieldError] = Field(default_factory=list)
+    register_id: str | None = None
+    """The meter register a reading refusal concerns."""
+    blocking: dict[str, str] | None = None
+    """The item that blocks the action: a work or an outage report, as id/kind/window."""
+    next_window_opens_on: dt.date | None = None
+    retry_after_seconds: int | None = None
+
+
+# --- auth ------------------------------------------------------------------------------
+
+
+class Role(StrEnum):
+    customer = "customer"
+    agent = "agent"
+
+
+class PasswordLogin(ApiModel):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenPair(ApiModel):
+    kind: Literal["tokens"] = "tokens"
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+    """Seconds until the access token expires."""
+
+
+class MfaChallenge(ApiModel):
+    """The password was right; the user must now give a one-time code of their second factor."""
+
+    kind: Literal["mfa_challenge"] = "mfa_challenge"
+    challenge_id: str
+    methods: list[Literal["totp"]] = Field(default_factory=lambda: list[Literal["totp"]](["totp"]))
+    expires_in: int
+
+
+LoginResult = Annotated[TokenPair | MfaChallenge, Field(discriminator="kind")]
+
+
+class MfaAnswer(ApiModel):
+    challenge_id: str
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class RefreshRequest(ApiModel):
+    refresh_token: str
+
+
+class RevokeRequest(ApiModel):
+    token: str
+
+
+class Me(ApiModel):
+    username: str
+    display_name: str
+    role: Role
+    mfa_enabled: bool
+
+
+# --- accounts --------------------------------------------------------------------------
+
+
+class Scope(StrEnum):
+    """What a mandate lets a delegate do on the mandator's account."""
+
+    view = "view"
+    readings = "readings"
+    pay = "pay"
+    requests = "requests"
+
+
+class Access(StrEnum):
+    owner = "owner"
+    delegate = "delegate"
+    agent = "agent"
+
+
+class CustomerKind(StrEnum):
+    household = "household"
+    business = "business"
+
+
+class InvoiceChannel(StrEnum):
+    email = "email"
+    sms = "sms"
+    paper = "paper"
+
+
+class Address(ApiModel):
+    street: str = Field(min_length=1, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    country: str = Field(default="EE", pattern=r"^[A-Z]{2}$")
+
+
+class AccountSummary(ApiModel):
+    """An account (customer code) as the login may act for it."""
+
+    number: str
+    name: str
+    kind: CustomerKind
+    access: Access
+    scopes: list[Scope]
+    mandate_expires_at: AwareDatetime | None = None
+
+
+class Account(AccountSummary):
+    payment_code: str
+    home_address: Address
+    correspondence_address: Address | None
+    phone: str | None
+    email: str | None
+    invoice_channel: InvoiceChannel
+    balance: Money
+    """Positive: the customer owes this much; negative: a credit."""
+
+
+class ProfileUpdate(ApiModel):
+    """Contact data the customer may change; omitted fields stay as they are."""
+
+    home_address: Address | None = None
+    correspondence_address: Address | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{6,20}$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    invoice_channel: InvoiceChannel | None = None
+
+
+class AttachAccount(ApiModel):
+    """Proof of holding an account: its number and the payment code printed on its invoices."""
+
+    account_number: str = Field(pattern=r"^\d{6,12}$")
+    payment_code: str = Field(min_length=1, max_length=32)
+
+
+# --- places, contracts, meters ---------------------------------------------------------
+
+
+class PlaceState(StrEnum):
+    connected = "connected"
+    disconnected = "disconnected"
+
+
+class Place(ApiModel):
+    id: str
+    address: Address
+    area: str
+    """The grid area; planned works are announced per area."""
+    state: PlaceState
+    eic: str
+    """The point of delivery's energy identification code."""
+
+
+class Product(ApiModel):
+    """A tariff package."""
+
+    code: str
+    name: str
+    day_price: Money
+    """Per kWh, before tax; single-rate products use this for all energy."""
+    night_price: Money | None
+    monthly_fee: Money
+    export_price: Money | None = None
+
+
+class ContractKind(StrEnum):
+    supply = "supply"
+    distribution = "distribution"
+
+
+class Contract(ApiModel):
+    id: str
+    place_id: str
+    kind: ContractKind
+    product: Product
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+class RegisterKind(StrEnum):
+    single = "single"
+    day = "day"
+    night = "night"
+    export = "export"
+    """Energy a prosumer fed into the grid; kept apart from consumption."""
+
+
+class ReadingSource(StrEnum):
+    customer = "customer"
+    utility = "utility"
+    estimated = "estimated"
+    remote = "remote"
+
+
+class Reading(ApiModel):
+    id: str
+    register_id: str
+    meter_id: str
+    read_on: dt.date
+    value: Decimal
+    source: ReadingSource
+    submitted_at: AwareDatetime
+
+
+class Register(ApiModel):
+    id: str
+    code: str
+    kind: RegisterKind
+    integer_places: int
+    decimal_places: int
+    last_reading: Reading | None
+
+
+class Meter(ApiModel):
+    id: str
+    place_id: str
+    serial_number: str
+    seal_number: str
+    installed_on: dt.date
+    removed_on: dt.date | None
+    smart: bool
+    registers: list[Register]
+
+
+class ReadingWindow(ApiModel):
+    is_open: bool
+    opens_on: dt.date
+    """The first day of the current window when open, else of the next one."""
+    closes_on: dt.date
+
+
+class RegisterValue(ApiModel):
+    register_id: str
+    value: Decimal = Field(ge=0)
+
+
+class ReadingSubmission(ApiModel):
+    """Readings of one meter's registers, taken on one day."""
+
+    meter_id: str
+    read_on: dt.date
+    values: list[RegisterValue] = Field(min_length=1)
+    confirm_implausible: bool = False
+    """Set after the server answered implausible_jump and the customer checked the value."""
+    order_bill: bool = False
+    """Also bill on this reading now (any day, outside the window too); replaces the estimate."""
+
+
+class RegisterConsumption(ApiModel):
+    register_id: str
+    kwh: Decimal
+    days: int
+
+
+class ReadingReceipt(ApiModel):
+    readings: list[Reading]
+    consumption_since_last: list[RegisterConsumption]
+    ordered_invoice: Invoice | None = None
+
+
+class BillOrder(ApiModel):
+    """Bill the place of this meter on its latest actual reading now."""
+
+    meter_id: str
+
+
+class MonthlyConsumption(ApiModel):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    consumption_kwh: Decimal
+    export_kwh: Decimal
+    estimated: bool
+
+
+class ConsumptionSeries(ApiModel):
+    place_id: str | None
+    months: list[MonthlyConsumption]
+    data_available_until: AwareDatetime | None
+    """For remote-read meters, the time up to which data has arrived (it lags a day or two)."""
+
+
+class IntervalPoint(ApiModel):
+    start: AwareDatetime
+    consumption_kwh: Decimal
+    export_kwh: Decimal
+
+
+class IntervalSeries(ApiModel):
+    meter_id: str
+    day: dt.date
+    interval_minutes: int = 15
+    points: list[IntervalPoint]
+    data_available_until: AwareDatetime | None
+
+
+# --- invoices, payments, notices -------------------------------------------------------
+
+
+class InvoiceStatus(StrEnum):
+    open = "open"
+    paid = "paid"
+    replaced = "replaced"
+    """An estimated invoice that a bill on the actual reading replaced; nothing is owed on it."""
+
+
+class InvoiceLine(ApiModel):
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Money
+    amount: Money
+
+
+class DocumentInfo(ApiModel):
+    size: int
+    sha256: str
+
+
+class Invoice(ApiModel):
+    number: str
+    account_number: str
+    place_id: str
+    period_start: dt.date
+    period_end: dt.date
+    issued_on: dt.date
+    due_on: dt.date
+    kwh: Decimal
+    amount: Money
+    """Total including tax."""
+    balance: Money
+    """What is still owed on this invoice."""
+    estimated: bool
+    status: InvoiceStatus
+    replaced_by: str | None
+    payment_reference: str
+    correspondence_address: Address
+    lines: list[InvoiceLine]
+    tax_rate: Decimal
+    tax_amount: Money
+    document: DocumentInfo | None = None
+    """Size and checksum of the PDF, so downloads can be verified and skipped."""
+
+
+class PaymentMethod(StrEnum):
+    card = "card"
+    bank_transfer = "bank_transfer"
+    direct_debit = "direct_debit"
+    cash = "cash"
+
+
+class Settlement(ApiModel):
+    invoice_number: str
+    amount: Money
+
+
+class Payment(ApiModel):
+    id: str
+    paid_on: dt.date
+    amount: Money
+    method: PaymentMethod
+    reference: str
+    settled: list[Settlement]
+
+
+class PaymentStart(ApiModel):
+    invoice_numbers: list[str] = Field(min_length=1)
+
+
+class PaymentSessionStatus(StrEnum):
+    pending = "pending"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class PaymentSession(ApiModel):
+    id: str
+    status: PaymentSessionStatus
+    amount: Money
+    invoice_numbers: list[str]
+    redirect_url: str | None = None
+    """The payment processor's page, given once when the session is created; card data goes
+    there, never through this API."""
+    created_at: AwareDatetime
+
+
+class NoticeKind(StrEnum):
+    reminder = "reminder"
+    disconnection_warning = "disconnection_warning"
+
+
+class NoticeStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class Notice(ApiModel):
+    number: str
+    kind: NoticeKind
+    issued_on: dt.date
+    deadline: dt.date
+    amount: Money
+    status: NoticeStatus
+    invoice_numbers: list[str]
+    place_id: str | None
+
+
+# --- works and outage reports ----------------------------------------------------------
+
+
+class WorkKind(StrEnum):
+    planned = "planned"
+    accidental = "accidental"
+
+
+class Work(ApiModel):
+    id: str
+    kind: WorkKind
+    area: str
+    description: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    place_ids: list[str] = Field(default_factory=list)
+    """The places of the account in view that the work touches (empty in public lists)."""
+
+
+class OutageReportStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    resolved = "resolved"
+
+
+class OutageReportCreate(ApiModel):
+    place_id: str
+    description: str = Field(min_length=1, max_length=2000)
+    contact_phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{6,20}$")
+
+
+class OutageReport(ApiModel):
+    reference: str
+    place_id: str
+    description: str
+    status: OutageReportStatus
+    created_at: AwareDatetime
+
+
+class OutageEligibility(ApiModel):
+    """Whether a report may be made now, and if not, why (the same codes as a refusal)."""
+
+    allowed: bool
+    code: ErrorCode | None = None
+    message: str | None = None
+    blocking: dict[str, str] | None = None
+
+
+# --- requests --------------------------------------------------------------------------
+
+
+class RequiredDocument(ApiModel):
+    code: str
+    name: str
+
+
+class RequestField(ApiModel):
+    name: str
+    label: str
+    required: bool = True
+
+
+class RequestType(ApiModel):
+    """One entry of the request guide: what the request is for and what it needs."""
+
+    code: str
+    name: str
+    description: str
+    fields: list[RequestField]
+    documents: list[RequiredDocument]
+    stages: list[str]
+    """The stages a request of this type goes through, in order."""
+
+
+class RequestStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    in_progress = "in_progress"
+    completed = "completed"
+    rejected = "rejected"
+
+
+class StatusChange(ApiModel):
+    status: RequestStatus
+    stage: str | None
+    at: AwareDatetime
+    note: str | None
+
+
+class Attachment(ApiModel):
+    id: str
+    document_code: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class RequestCreate(ApiModel):
+    type_code: str
+    place_id: str | None = None
+    subject: str = Field(min_length=1, max_length=200)
+    message: str = Field(default="", max_length=10000)
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class Request(ApiModel):
+    id: str
+    type_code: str
+    place_id: str | None
+    subject: str
+    message: str
+    fields: dict[str, str]
+    status: RequestStatus
+    stage: str | None
+    attachments: list[Attachment]
+    missing_documents: list[RequiredDocument]
+    history: list[StatusChange]
+    created_at: AwareDatetime
+
+
+# --- mandates --------------------------------------------------------------------------
+
+
+class MandateGrant(ApiModel):
+    delegate_username: str
+    scopes: list[Scope] = Field(min_length=1)
+    expires_at: AwareDatetime
+
+
+class Mandate(ApiModel):
+    id: str
+    account_number: str
+    delegate_username: str
+    scopes: list[Scope]
+    expires_at: AwareDatetime
+    revoked: bool
+    created_at: AwareDatetime
+
+
+# --- operations without login (codes printed on the invoice) ---------------------------
+
+
+class AmountDueQuery(ApiModel):
+    payment_code: str = Field(min_length=1, max_length=32)
+    email: str = Field(min_length=3, max_length=254)
+
+
+class AmountDue(ApiModel):
+    account_name: str
+    amount: Money
+    due_on: dt.date | None
+    invoice_number: str | None
+
+
+class InvoiceCopyQuery(ApiModel):
+    payment_code: str = Field(min_length=1, max_length=32)
+    national_id: str = Field(min_length=1, max_length=32)
+    invoice_number: str | None = None
+    """None lists the last invoice and those of the last 12 months; a number fetches its PDF."""
+
+
+class InvoiceCopy(ApiModel):
+    number: str
+    issued_on: dt.date
+    amount: Money
+
+
+ReadingReceipt.model_rebuild()

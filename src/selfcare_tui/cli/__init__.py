@@ -1,0 +1,1 @@
+"""The `selfcare` command line."""

@@ -1,0 +1,95 @@
+"""`selfcare`: the entry point. Subcommands import their heavy dependencies lazily."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from selfcare_tui import __version__
+
+DEFAULT_PORT = 8765
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="selfcare")
+def cli() -> None:
+    """Self-service for electricity customers, in the terminal."""
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--database-url",
+    envvar="SELFCARE_DATABASE_URL",
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. "
+    "Default: a SQLite file in the user data directory.",
+)
+@click.option("--demo", is_flag=True, help="Seed demo data first (only into an empty database).")
+@click.option(
+    "--customers",
+    default=0,
+    type=click.IntRange(0),
+    help="With --demo: also create this many synthetic customers, for scale tests.",
+)
+@click.pass_context
+def server(
+    ctx: click.Context, host: str, port: int, database_url: str | None, demo: bool, customers: int
+) -> None:
+    """Run the reference utility backend.
+
+    \b
+    Examples:
+      selfcare server --demo
+      selfcare server --port 9000 --database-url postgresql+psycopg://selfcare@localhost/selfcare
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from selfcare_tui.server.run import seed_if_empty, serve
+    from selfcare_tui.server.settings import Settings
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    if customers and not demo:
+        raise click.UsageError("--customers needs --demo.")
+    if demo and seed_if_empty(settings, customers):
+        click.echo("Seeded demo data.", err=True)
+    serve(settings, host, port)
+
+
+@server.command("openapi")
+def server_openapi() -> None:
+    """Print the API's OpenAPI document (the published contract, docs/openapi.json)."""
+    from selfcare_tui.server.openapi import openapi_json
+
+    click.echo(openapi_json())
+
+
+@cli.command()
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Default: a free port.")
+def demo(port: int) -> None:
+    """Start the reference backend with fresh demo data on loopback and say how to use it."""
+    import tempfile
+
+    from selfcare_tui.server.demo import DEMO_LOGINS
+    from selfcare_tui.server.run import free_port, seed_if_empty, serve
+    from selfcare_tui.server.settings import Settings
+
+    data_dir = tempfile.mkdtemp(prefix="selfcare-demo-")
+    settings = Settings(database_url=f"sqlite:///{os.path.join(data_dir, 'demo.sqlite3')}")
+    seed_if_empty(settings, 0)
+    port = port or free_port()
+    click.echo(f"Demo backend: http://127.0.0.1:{port}/api/v1 (API docs: /api/v1/docs)")
+    click.echo("Demo logins:")
+    for username, password, description in DEMO_LOGINS:
+        click.echo(f"  {username:<10} {password:<14} {description}")
+    click.echo("Press Ctrl+C to stop.")
+    serve(settings, "127.0.0.1", port)
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

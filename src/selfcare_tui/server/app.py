@@ -1,0 +1,88 @@
+"""The reference utility backend as an ASGI app."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from selfcare_tui import __version__
+
+from . import db
+from .problems import ApiProblem, handle_http, handle_problem, handle_validation
+from .reference_data import ensure_reference_data
+from .routes import (
+    accounts,
+    auth,
+    billing,
+    mandates,
+    outages,
+    places,
+    processor,
+    public,
+    readings,
+    requests,
+)
+from .settings import Settings
+
+access_log = logging.getLogger("selfcare.server.access")
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: migrate the database to the newest schema, then mount the API."""
+    settings = settings or Settings()
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    sessions = db.session_factory(engine)
+    with sessions() as session:
+        ensure_reference_data(session)
+        session.commit()
+
+    app = FastAPI(
+        title="Selfcare utility API",
+        version=__version__,
+        summary="Self-service API of an electricity utility: accounts, meters, invoices, outages.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.add_exception_handler(ApiProblem, handle_problem)
+    app.add_exception_handler(RequestValidationError, handle_validation)
+    app.add_exception_handler(StarletteHTTPException, handle_http)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, accounts, places, readings, billing, outages, requests, mandates, public):
+        api.include_router(module.router)
+    api.include_router(auth.me_router)
+    app.include_router(api)
+    app.include_router(processor.router)
+
+    @app.middleware("http")
+    async def log_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """One line per request: the path only, never the query string, headers or body, which can
+        carry tokens or codes."""
+        started = time.perf_counter()
+        response = await call_next(request)
+        client = request.client.host if request.client else "-"
+        access_log.info(
+            '%s "%s %s" %d %.1fms',
+            client,
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    return app

@@ -1,0 +1,50 @@
+"""Checking uploaded documents by their content, not by the name the user gave them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import UploadFile
+
+from selfcare_tui.api.models import ErrorCode, FieldError
+
+from .problems import refused
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+ALLOWED = "PDF, PNG or JPEG"
+
+
+def sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
+
+
+def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
+    """The file's bytes, its real content type and SHA-256, or a refusal naming the problem."""
+    chunks, size = [], 0
+    while chunk := upload.file.read(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise refused(
+                ErrorCode.attachment_too_large,
+                f"The file is larger than the limit of {max_bytes // (1024 * 1024)} MiB.",
+                errors=[
+                    FieldError(
+                        field="file", code="too_large", message=f"At most {max_bytes} bytes."
+                    )
+                ],
+            )
+        chunks.append(chunk)
+    content = b"".join(chunks)
+    kind = sniff(content[:16])
+    if kind is None:
+        raise refused(
+            ErrorCode.attachment_type_not_allowed,
+            f"Only {ALLOWED} documents are accepted; this file's content is none of these, "
+            "whatever its name says.",
+            errors=[FieldError(field="file", code="type_not_allowed", message=f"Use {ALLOWED}.")],
+        )
+    return content, kind, hashlib.sha256(content).hexdigest()

@@ -1,0 +1,155 @@
+"""Request-scoped dependencies: the database session, the caller, and what they may do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selfcare_tui.api.models import Access, ErrorCode, Scope
+
+from . import tables
+from .problems import ApiProblem, not_found
+from .security import digest
+from .settings import Settings
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(get_db)]
+Config = Annotated[Settings, Depends(get_settings)]
+
+
+def _unauthenticated(detail: str, code: ErrorCode = ErrorCode.unauthenticated) -> ApiProblem:
+    return ApiProblem(401, code, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_user(
+    db: Db,
+    settings: Config,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> tables.User:
+    if credentials is None:
+        raise _unauthenticated("Log in first: this operation needs an access token.")
+    token = db.get(tables.Token, digest(credentials.credentials))
+    if (
+        token is None
+        or token.kind != "access"
+        or token.revoked_at is not None
+        or token.expires_at <= settings.now()
+    ):
+        raise _unauthenticated(
+            "The access token is unknown, expired or revoked.", ErrorCode.invalid_token
+        )
+    return token.user
+
+
+CurrentUser = Annotated[tables.User, Depends(current_user)]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An account the caller may act on, and how."""
+
+    account: tables.Account
+    access: Access
+    scopes: frozenset[Scope]
+    mandate: tables.Mandate | None = None
+
+
+ALL_SCOPES = frozenset(Scope)
+
+
+def active_mandate(
+    db: Session, user: tables.User, number: str, settings: Settings
+) -> tables.Mandate | None:
+    return db.scalars(
+        select(tables.Mandate)
+        .where(
+            tables.Mandate.account_number == number,
+            tables.Mandate.delegate_id == user.id,
+            tables.Mandate.revoked_at.is_(None),
+            tables.Mandate.expires_at > settings.now(),
+        )
+        .order_by(tables.Mandate.expires_at.desc())
+    ).first()
+
+
+def authorize(
+    db: Session,
+    settings: Settings,
+    user: tables.User,
+    number: str,
+    scope: Scope,
+    action: str,
+    *,
+    owner_only: bool = False,
+) -> Grant:
+    """Decide whether the caller may do `action` on the account.
+
+    An account the caller may not see answers 404, exactly like one that does not exist, so
+    account numbers cannot be probed. A delegate who can see it but lacks the scope gets 403.
+    Every agent access is written to the audit log.
+    """
+    account = db.get(tables.Account, number)
+    if account is None:
+        raise not_found("account")
+    if account.owner_id is not None and account.owner_id == user.id:
+        return Grant(account, Access.owner, ALL_SCOPES)
+    if user.role == "agent":
+        db.add(
+            tables.AuditEntry(
+                at=settings.now(), agent_id=user.id, account_number=number, action=action[:200]
+            )
+        )
+        db.commit()
+        return Grant(account, Access.agent, ALL_SCOPES)
+    mandate = active_mandate(db, user, number, settings)
+    if mandate is None:
+        raise not_found("account")
+    scopes = frozenset(Scope(s) for s in mandate.scopes)
+    if owner_only:
+        raise ApiProblem(403, ErrorCode.forbidden, "Only the account holder may do this.")
+    if scope not in scopes:
+        raise ApiProblem(
+            403,
+            ErrorCode.scope_missing,
+            f"Your mandate on this account does not include '{scope.value}'.",
+        )
+    return Grant(account, Access.delegate, scopes, mandate)
+
+
+class AccountAccess:
+    """Dependency factory: `Depends(AccountAccess(Scope.pay))` on an /accounts/{number} route."""
+
+    def __init__(self, scope: Scope, *, owner_only: bool = False) -> None:
+        self.scope = scope
+        self.owner_only = owner_only
+
+    def __call__(
+        self, number: str, request: Request, db: Db, settings: Config, user: CurrentUser
+    ) -> Grant:
+        action = f"{request.method} {request.url.path}"
+        return authorize(db, settings, user, number, self.scope, action, owner_only=self.owner_only)
+
+
+CanView = Annotated[Grant, Depends(AccountAccess(Scope.view))]
+CanRead = Annotated[Grant, Depends(AccountAccess(Scope.readings))]
+CanPay = Annotated[Grant, Depends(AccountAccess(Scope.pay))]
+CanRequest = Annotated[Grant, Depends(AccountAccess(Scope.requests))]
+OwnerOnly = Annotated[Grant, Depends(AccountAccess(Scope.view, owner_only=True))]

@@ -1,0 +1,97 @@
+"""Idempotency-Key: a retried creating POST returns the first answer instead of creating twice."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from selfcare_tui.api.models import ErrorCode
+
+from . import tables
+from .problems import ApiProblem
+from .settings import Settings
+
+
+def fingerprint(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _stored(db: Session, principal: str, key: str) -> tables.IdempotencyRecord | None:
+    return db.scalars(
+        select(tables.IdempotencyRecord).where(
+            tables.IdempotencyRecord.principal == principal, tables.IdempotencyRecord.key == key
+        )
+    ).first()
+
+
+def _replay(record: tables.IdempotencyRecord, request_hash: str) -> Response:
+    if record.request_hash != request_hash:
+        raise ApiProblem(
+            422,
+            ErrorCode.idempotency_key_reused,
+            "This Idempotency-Key was already used for a different request.",
+        )
+    return Response(
+        record.body,
+        status_code=record.status_code,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+def run_once(
+    db: Session,
+    settings: Settings,
+    *,
+    principal: str,
+    key: str | None,
+    request_hash: str,
+    create: Callable[[], BaseModel],
+    status_code: int = 201,
+) -> Response:
+    """Run `create` (which adds rows without committing) and commit it with its answer.
+
+    The answer is stored in the same transaction as what it created, so a crash between the two
+    cannot leave a created resource whose retry would create it again.
+    """
+    if key is not None:
+        if not 1 <= len(key) <= 200:
+            raise ApiProblem(
+                422, ErrorCode.validation_error, "Idempotency-Key must be 1 to 200 characters."
+            )
+        record = _stored(db, principal, key)
+        if record is not None:
+            return _replay(record, request_hash)
+    result = create()
+    body = result.model_dump_json().encode()
+    if key is not None:
+        db.add(
+            tables.IdempotencyRecord(
+                principal=principal,
+                key=key,
+                request_hash=request_hash,
+                status_code=status_code,
+                body=body,
+                created_at=settings.now(),
+            )
+        )
+    try:
+        db.commit()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its result.
+        db.rollback()
+        record = _stored(db, principal, key) if key is not None else None
+        if record is None:
+            raise
+        return _replay(record, request_hash)
+    return Response(body, status_code=status_code, media_type="application/json")

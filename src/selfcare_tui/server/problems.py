@@ -1,0 +1,114 @@
+"""Refusals as RFC 9457 problem+json, each with a stable machine code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from selfcare_tui.api.models import ErrorCode, FieldError, Problem
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class ApiProblem(Exception):
+    """Raised anywhere in the server to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        code: ErrorCode,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        register_id: str | None = None,
+        blocking: dict[str, str] | None = None,
+        next_window_opens_on: dt.date | None = None,
+        retry_after_seconds: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.problem = Problem(
+            title=HTTPStatus(status).phrase,
+            status=status,
+            detail=detail,
+            code=code,
+            errors=errors or [],
+            register_id=register_id,
+            blocking=blocking,
+            next_window_opens_on=next_window_opens_on,
+            retry_after_seconds=retry_after_seconds,
+        )
+        self.headers = headers or {}
+
+
+def not_found(what: str = "resource") -> ApiProblem:
+    return ApiProblem(404, ErrorCode.not_found, f"No such {what}.")
+
+
+def refused(code: ErrorCode, detail: str, **extra: Any) -> ApiProblem:
+    """A business rule said no: 422 with the rule's code."""
+    return ApiProblem(422, code, detail, **extra)
+
+
+def _response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    exc.problem.instance = request.url.path
+    return _response(exc.problem, exc.headers)
+
+
+async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(
+            field=".".join(
+                str(part) for part in err["loc"] if part not in ("body", "query", "path")
+            ),
+            code=str(err["type"]),
+            message=str(err["msg"]),
+        )
+        for err in exc.errors()
+    ]
+    names = ", ".join(e.field for e in errors) or "request"
+    problem = Problem(
+        title="Unprocessable Content",
+        status=422,
+        detail=f"Invalid value for: {names}.",
+        code=ErrorCode.validation_error,
+        errors=errors,
+        instance=request.url.path,
+    )
+    return _response(problem)
+
+
+_HTTP_CODES = {
+    401: ErrorCode.unauthenticated,
+    403: ErrorCode.forbidden,
+    404: ErrorCode.not_found,
+}
+
+
+async def handle_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    problem = Problem(
+        title=HTTPStatus(exc.status_code).phrase,
+        status=exc.status_code,
+        detail=str(exc.detail),
+        code=_HTTP_CODES.get(exc.status_code, ErrorCode.validation_error),
+        instance=request.url.path,
+    )
+    return _response(problem, dict(exc.headers or {}))

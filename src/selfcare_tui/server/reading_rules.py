@@ -1,0 +1,256 @@
+"""The rules a submitted meter reading must pass, and the reading window."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selfcare_tui.api import models
+from selfcare_tui.api.models import ErrorCode, FieldError
+
+from . import tables
+from .problems import refused
+from .settings import Settings
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def reading_window(settings: Settings, today: dt.date | None = None) -> models.ReadingWindow:
+    """The window runs from the month's last day (less the offset) to day N of the next month."""
+    today = today or settings.today()
+    last_day = settings.reading_window_last_day
+
+    def window_starting_in(month_day: dt.date) -> tuple[dt.date, dt.date]:
+        start = _month_end(month_day) - dt.timedelta(days=settings.reading_window_start_offset)
+        following = _month_end(month_day) + dt.timedelta(days=1)
+        return start, following.replace(day=last_day)
+
+    previous_start, previous_end = window_starting_in(today.replace(day=1) - dt.timedelta(days=1))
+    if today <= previous_end:
+        return models.ReadingWindow(is_open=True, opens_on=previous_start, closes_on=previous_end)
+    start, end = window_starting_in(today)
+    return models.ReadingWindow(is_open=today >= start, opens_on=start, closes_on=end)
+
+
+def _places(value: Decimal) -> tuple[int, int]:
+    _sign, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    decimals = max(0, -exponent)
+    integers = max(1, len(digits) + exponent) if exponent < 0 else len(digits) + exponent
+    return integers, decimals
+
+
+def _usual_daily_use(db: Session, register_id: str, before: dt.date) -> Decimal | None:
+    """Average kWh a day over the year of readings before `before`; None without enough history."""
+    rows = list(
+        db.scalars(
+            select(tables.Reading)
+            .where(
+                tables.Reading.register_id == register_id,
+                tables.Reading.read_on <= before,
+                tables.Reading.read_on >= before - dt.timedelta(days=366),
+            )
+            .order_by(tables.Reading.read_on)
+        )
+    )
+    if len(rows) < 2:
+        return None
+    days = (rows[-1].read_on - rows[0].read_on).days
+    if days <= 0:
+        return None
+    return (rows[-1].value - rows[0].value) / days
+
+
+class Check:
+    """Collects every refusal of a submission, so the customer fixes all fields at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[ErrorCode, str, str, str | None]] = []
+
+    def fail(
+        self, code: ErrorCode, field: str, message: str, register_id: str | None = None
+    ) -> None:
+        self.errors.append((code, field, message, register_id))
+
+    def raise_if_failed(self) -> None:
+        if not self.errors:
+            return
+        code, _field, message, register_id = self.errors[0]
+        raise refused(
+            code,
+            message,
+            register_id=register_id,
+            errors=[FieldError(field=f, code=c.value, message=m) for c, f, m, _ in self.errors],
+        )
+
+
+def check_submission(
+    db: Session, settings: Settings, meter: tables.Meter, body: models.ReadingSubmission
+) -> None:
+    today = settings.today()
+    if meter.removed_on is not None:
+        raise refused(
+            ErrorCode.meter_removed,
+            f"Meter {meter.serial_number} was removed on {meter.removed_on}; read the new meter.",
+        )
+    if meter.smart:
+        raise refused(
+            ErrorCode.smart_meter,
+            f"Meter {meter.serial_number} is read remotely; no reading is needed.",
+        )
+    if body.read_on > today:
+        raise refused(
+            ErrorCode.reading_in_future,
+            "The reading date is in the future.",
+            errors=[
+                FieldError(
+                    field="read_on", code="reading_in_future", message=f"Use {today} or earlier."
+                )
+            ],
+        )
+    if body.read_on < meter.installed_on:
+        raise refused(
+            ErrorCode.validation_error,
+            "The reading date is before the meter was installed.",
+            errors=[
+                FieldError(
+                    field="read_on",
+                    code="before_install",
+                    message=f"Use {meter.installed_on} or later.",
+                )
+            ],
+        )
+    if not body.order_bill:
+        window = reading_window(settings, today)
+        if not window.is_open:
+            raise refused(
+                ErrorCode.outside_reading_window,
+                f"Readings are accepted from {window.opens_on} to {window.closes_on}. "
+                "To be billed on this reading now, order a bill with it.",
+                next_window_opens_on=window.opens_on,
+            )
+    registers = {r.id: r for r in meter.registers}
+    seen: set[str] = set()
+    check = Check()
+    for i, entry in enumerate(body.values):
+        field = f"values.{i}.value"
+        register = registers.get(entry.register_id)
+        if register is None:
+            check.fail(
+                ErrorCode.unknown_register,
+                f"values.{i}.register_id",
+                "This meter has no such register.",
+            )
+            continue
+        if register.id in seen:
+            check.fail(
+                ErrorCode.duplicate_reading, field, "The register is given twice.", register.id
+            )
+            continue
+        seen.add(register.id)
+        _check_value(db, settings, check, field, register, body, entry.value)
+    check.raise_if_failed()
+
+
+def _check_value(
+    db: Session,
+    settings: Settings,
+    check: Check,
+    field: str,
+    register: tables.Register,
+    body: models.ReadingSubmission,
+    value: Decimal,
+) -> None:
+    label = f"register {register.code}"
+    integers, decimals = _places(value)
+    if integers > register.integer_places:
+        check.fail(
+            ErrorCode.too_many_integer_places,
+            field,
+            f"The {label} shows at most {register.integer_places} digits before the decimal point.",
+            register.id,
+        )
+        return
+    if decimals > register.decimal_places:
+        check.fail(
+            ErrorCode.too_many_decimal_places,
+            field,
+            f"The {label} shows at most {register.decimal_places} decimal places.",
+            register.id,
+        )
+        return
+    same_day = db.scalars(
+        select(tables.Reading).where(
+            tables.Reading.register_id == register.id,
+            tables.Reading.read_on == body.read_on,
+            tables.Reading.source != "estimated",
+        )
+    ).first()
+    if same_day is not None:
+        check.fail(
+            ErrorCode.duplicate_reading,
+            field,
+            f"A reading of {same_day.value} for {label} on {body.read_on} is already recorded.",
+            register.id,
+        )
+        return
+    previous = db.scalars(
+        select(tables.Reading)
+        .where(
+            tables.Reading.register_id == register.id,
+            tables.Reading.read_on < body.read_on,
+            tables.Reading.source != "estimated",
+        )
+        .order_by(tables.Reading.read_on.desc())
+        .limit(1)
+    ).first()
+    if previous is not None and value < previous.value:
+        check.fail(
+            ErrorCode.less_than_previous,
+            field,
+            f"The {label} reading is lower than the last accepted one ({previous.value} on "
+            f"{previous.read_on}).",
+            register.id,
+        )
+        return
+    following = db.scalars(
+        select(tables.Reading)
+        .where(
+            tables.Reading.register_id == register.id,
+            tables.Reading.read_on > body.read_on,
+            tables.Reading.source != "estimated",
+        )
+        .order_by(tables.Reading.read_on)
+        .limit(1)
+    ).first()
+    if following is not None and value > following.value:
+        check.fail(
+            ErrorCode.greater_than_subsequent,
+            field,
+            f"The {label} reading is higher than a later one ({following.value} on "
+            f"{following.read_on}).",
+            register.id,
+        )
+        return
+    if previous is not None and not body.confirm_implausible:
+        usual = _usual_daily_use(db, register.id, previous.read_on)
+        days = max(1, (body.read_on - previous.read_on).days)
+        daily = (value - previous.value) / days
+        if (
+            usual is not None
+            and daily > settings.implausible_min_kwh_per_day
+            and daily > usual * settings.implausible_factor
+        ):
+            check.fail(
+                ErrorCode.implausible_jump,
+                field,
+                f"The {label} reading means {daily:.1f} kWh a day, far above the usual "
+                f"{usual:.1f}. Check the value and confirm it if it is right.",
+                register.id,
+            )

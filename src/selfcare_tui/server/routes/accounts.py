@@ -1,0 +1,155 @@
+"""Accounts a login may act for, their contact data, and attaching an existing account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import or_, select
+
+from selfcare_tui.api import models
+from selfcare_tui.api.models import Access, ErrorCode
+
+from .. import convert, tables, throttle
+from ..deps import ALL_SCOPES, CanView, Config, CurrentUser, Db, Grant, OwnerOnly
+from ..pagination import MAX_LIMIT, paginate
+from ..problems import ApiProblem, refused
+from ..security import same
+from .auth import client_address
+
+router = APIRouter(prefix="/accounts", tags=["accounts"])
+
+
+@router.get("", response_model=models.Page[models.AccountSummary])
+def list_accounts(
+    db: Db,
+    settings: Config,
+    user: CurrentUser,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Agents: search by number or name")
+    ] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> models.Page[models.AccountSummary]:
+    """Own accounts, then those held by an active mandate; agents search all accounts with `q`."""
+    if user.role == "agent":
+        query = select(tables.Account)
+        if q:
+            query = query.where(
+                or_(tables.Account.number.startswith(q), tables.Account.name.icontains(q))
+            )
+        rows, next_cursor = paginate(
+            db, query, [tables.Account.number], cursor=cursor, limit=limit, descending=False
+        )
+        return models.Page(
+            items=[convert.account_summary(Grant(a, Access.agent, ALL_SCOPES)) for a in rows],
+            next_cursor=next_cursor,
+        )
+    owned = db.scalars(
+        select(tables.Account)
+        .where(tables.Account.owner_id == user.id)
+        .order_by(tables.Account.number)
+    )
+    items = [convert.account_summary(Grant(a, Access.owner, ALL_SCOPES)) for a in owned]
+    mandates = db.scalars(
+        select(tables.Mandate)
+        .where(
+            tables.Mandate.delegate_id == user.id,
+            tables.Mandate.revoked_at.is_(None),
+            tables.Mandate.expires_at > settings.now(),
+        )
+        .order_by(tables.Mandate.account_number)
+    )
+    seen = {i.number for i in items}
+    for m in mandates:
+        account = db.get(tables.Account, m.account_number)
+        if account is None or account.number in seen:
+            continue
+        seen.add(account.number)
+        scopes = frozenset(models.Scope(s) for s in m.scopes)
+        items.append(convert.account_summary(Grant(account, Access.delegate, scopes, m)))
+    return models.Page(items=items)
+
+
+@router.get("/{number}", response_model=models.Account)
+def get_account(grant: CanView, db: Db) -> models.Account:
+    return convert.account(db, grant)
+
+
+@router.patch("/{number}", response_model=models.Account)
+def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> models.Account:
+    """Change contact data; only the holder (or an agent) may, not a delegate."""
+    a = grant.account
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    for name in ("phone", "email", "correspondence_address"):
+        if name in changes:
+            setattr(a, name, changes[name])
+    if changes.get("home_address") is not None:
+        a.home_address = changes["home_address"]
+    if changes.get("invoice_channel") is not None:
+        channel = models.InvoiceChannel(changes["invoice_channel"])
+        if channel is models.InvoiceChannel.email and not a.email:
+            raise refused(
+                ErrorCode.validation_error,
+                "Invoices by e-mail need an e-mail address.",
+                errors=[
+                    models.FieldError(
+                        field="email", code="required", message="Give an e-mail address."
+                    )
+                ],
+            )
+        if channel is models.InvoiceChannel.sms and not a.phone:
+            raise refused(
+                ErrorCode.validation_error,
+                "Invoices by SMS need a phone number.",
+                errors=[
+                    models.FieldError(
+                        field="phone", code="required", message="Give a phone number."
+                    )
+                ],
+            )
+        a.invoice_channel = channel.value
+    db.commit()
+    return convert.account(db, grant)
+
+
+@router.post("/attach", response_model=models.AccountSummary, status_code=200)
+def attach_account(
+    body: models.AttachAccount, request: Request, db: Db, settings: Config, user: CurrentUser
+) -> models.AccountSummary:
+    """Link an existing account to this login, proven by the payment code on its invoices.
+
+    One answer covers an unknown number, a wrong code and an account already linked to someone
+    else, so the endpoint cannot be used to find out which account numbers exist; it is throttled.
+    """
+    if user.role != "customer":
+        raise ApiProblem(403, ErrorCode.forbidden, "Only customers attach accounts.")
+    keys = {
+        f"attach:user:{user.id}": settings.login_failures_per_user,
+        f"attach:addr:{client_address(request)}": settings.login_failures_per_address,
+    }
+    throttle.check(db, settings, keys)
+    account = db.get(tables.Account, body.account_number)
+    if account is not None and account.owner_id == user.id:
+        return convert.account_summary(Grant(account, Access.owner, ALL_SCOPES))
+    if (
+        account is None
+        or account.owner_id is not None
+        or not same(account.payment_code, body.payment_code)
+    ):
+        throttle.fail(db, settings, list(keys))
+        raise refused(
+            ErrorCode.account_not_attachable,
+            "No account with this number and payment code can be attached. Check both on your "
+            "latest invoice; if it is right, the account may already be linked to another login.",
+            errors=[
+                models.FieldError(
+                    field="account_number",
+                    code="not_attachable",
+                    message="Account number and payment code do not match an attachable account.",
+                )
+            ],
+        )
+    account.owner_id = user.id
+    db.commit()
+    return convert.account_summary(Grant(account, Access.owner, ALL_SCOPES))

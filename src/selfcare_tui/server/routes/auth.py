@@ -1,0 +1,167 @@
+"""Logging in (password, then a TOTP code when the user has one), refreshing and revoking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyotp
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from selfcare_tui.api import models
+from selfcare_tui.api.models import ErrorCode
+
+from .. import tables, throttle
+from ..deps import Config, CurrentUser, Db
+from ..problems import ApiProblem
+from ..security import digest, new_id, new_token, verify_password
+from ..settings import Settings
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def issue_tokens(
+    db: Session, settings: Settings, user: tables.User, family: str
+) -> models.TokenPair:
+    access, refresh = new_token(), new_token()
+    now = settings.now()
+    db.add_all(
+        [
+            tables.Token(
+                token_hash=digest(access),
+                kind="access",
+                user_id=user.id,
+                family=family,
+                expires_at=now + settings.access_token_ttl,
+            ),
+            tables.Token(
+                token_hash=digest(refresh),
+                kind="refresh",
+                user_id=user.id,
+                family=family,
+                expires_at=now + settings.refresh_token_ttl,
+            ),
+        ]
+    )
+    db.commit()
+    return models.TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(settings.access_token_ttl.total_seconds()),
+    )
+
+
+def _invalid_credentials() -> ApiProblem:
+    return ApiProblem(401, ErrorCode.invalid_credentials, "Wrong username or password.")
+
+
+@router.post("/token", response_model=models.LoginResult)
+def login(
+    body: models.PasswordLogin, request: Request, db: Db, settings: Config
+) -> models.TokenPair | models.MfaChallenge:
+    user_key = f"login:user:{body.username.lower()}"
+    address_key = f"login:addr:{client_address(request)}"
+    throttle.check(
+        db,
+        settings,
+        {
+            user_key: settings.login_failures_per_user,
+            address_key: settings.login_failures_per_address,
+        },
+    )
+    user = db.scalars(select(tables.User).where(tables.User.username == body.username)).first()
+    if user is None or not verify_password(user.password_hash, body.password):
+        throttle.fail(db, settings, [user_key, address_key])
+        raise _invalid_credentials()
+    throttle.clear(db, settings, user_key)
+    if user.mfa_secret:
+        challenge = new_token()
+        db.add(
+            tables.MfaChallenge(
+                id_hash=digest(challenge),
+                user_id=user.id,
+                expires_at=settings.now() + settings.mfa_challenge_ttl,
+                attempts=0,
+                used=False,
+            )
+        )
+        db.commit()
+        return models.MfaChallenge(
+            challenge_id=challenge, expires_in=int(settings.mfa_challenge_ttl.total_seconds())
+        )
+    return issue_tokens(db, settings, user, new_id())
+
+
+@router.post("/mfa", response_model=models.TokenPair)
+def answer_mfa(
+    body: models.MfaAnswer, request: Request, db: Db, settings: Config
+) -> models.TokenPair:
+    challenge = db.get(tables.MfaChallenge, digest(body.challenge_id))
+    if challenge is None or challenge.used or challenge.expires_at <= settings.now():
+        raise ApiProblem(
+            401, ErrorCode.invalid_token, "The login step expired. Enter your password again."
+        )
+    user = db.get(tables.User, challenge.user_id)
+    assert user is not None and user.mfa_secret is not None
+    user_key = f"mfa:user:{user.id}"
+    throttle.check(db, settings, {user_key: settings.login_failures_per_user})
+    totp = pyotp.TOTP(user.mfa_secret)
+    if not totp.verify(body.code, for_time=settings.now(), valid_window=1):
+        challenge.attempts += 1
+        if challenge.attempts >= 3:
+            challenge.used = True
+        throttle.fail(db, settings, [user_key])
+        raise ApiProblem(401, ErrorCode.invalid_mfa_code, "The one-time code is not valid.")
+    challenge.used = True
+    throttle.clear(db, settings, user_key)
+    return issue_tokens(db, settings, user, new_id())
+
+
+@router.post("/refresh", response_model=models.TokenPair)
+def refresh(body: models.RefreshRequest, db: Db, settings: Config) -> models.TokenPair:
+    """Rotate the refresh token; presenting a spent one revokes the whole login (theft signal)."""
+    token = db.get(tables.Token, digest(body.refresh_token))
+    now = settings.now()
+    if token is None or token.kind != "refresh" or token.revoked_at or token.expires_at <= now:
+        raise ApiProblem(401, ErrorCode.invalid_token, "The session has ended. Log in again.")
+    if token.used_at is not None and now - token.used_at > timedelta(seconds=30):
+        _revoke_family(db, token.family, settings)
+        raise ApiProblem(401, ErrorCode.invalid_token, "The session has ended. Log in again.")
+    token.used_at = token.used_at or now
+    return issue_tokens(db, settings, token.user, token.family)
+
+
+def _revoke_family(db: Session, family: str, settings: Settings) -> None:
+    db.execute(
+        update(tables.Token)
+        .where(tables.Token.family == family, tables.Token.revoked_at.is_(None))
+        .values(revoked_at=settings.now())
+    )
+    db.commit()
+
+
+@router.post("/revoke", status_code=204, response_class=Response)
+def revoke(body: models.RevokeRequest, db: Db, settings: Config) -> Response:
+    """Log out: revoke every token of the login this token belongs to (RFC 7009: always 204)."""
+    token = db.get(tables.Token, digest(body.token))
+    if token is not None:
+        _revoke_family(db, token.family, settings)
+    return Response(status_code=204)
+
+
+me_router = APIRouter(tags=["auth"])
+
+
+@me_router.get("/me", response_model=models.Me)
+def me(user: CurrentUser) -> models.Me:
+    return models.Me(
+        username=user.username,
+        display_name=user.display_name,
+        role=models.Role(user.role),
+        mfa_enabled=user.mfa_secret is not None,
+    )

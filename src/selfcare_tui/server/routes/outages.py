@@ -1,0 +1,192 @@
+"""Planned and accidental works, and outage reports with the rules of source S0."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selfcare_tui.api import models
+from selfcare_tui.api.models import ErrorCode
+
+from .. import convert, tables
+from ..deps import CanRequest, CanView, Config, CurrentUser, Db
+from ..idempotency import fingerprint, run_once
+from ..pagination import MAX_LIMIT, paginate
+from ..problems import ApiProblem
+from ..settings import Settings
+from .places import place_of
+
+router = APIRouter(tags=["outages"])
+
+
+@router.get("/works", response_model=models.Page[models.Work])
+def list_public_works(
+    db: Db,
+    settings: Config,
+    area: str | None = None,
+    include_past: bool = False,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> models.Page[models.Work]:
+    """Announced interruptions by area; public, like the utility's outage map."""
+    query = select(tables.Work)
+    if area:
+        query = query.where(tables.Work.area == area)
+    if not include_past:
+        query = query.where(tables.Work.ends_at > settings.now())
+    rows, next_cursor = paginate(
+        db,
+        query,
+        [tables.Work.starts_at, tables.Work.id],
+        cursor=cursor,
+        limit=limit,
+        descending=False,
+    )
+    return models.Page(items=[convert.work(w) for w in rows], next_cursor=next_cursor)
+
+
+@router.get("/accounts/{number}/works", response_model=models.Page[models.Work])
+def list_account_works(
+    grant: CanView, db: Db, settings: Config, include_past: bool = False
+) -> models.Page[models.Work]:
+    """Works touching the account's places: current ones first, then upcoming by start."""
+    places = list(
+        db.scalars(select(tables.Place).where(tables.Place.account_number == grant.account.number))
+    )
+    by_area: dict[str, list[str]] = {}
+    for p in places:
+        by_area.setdefault(p.area, []).append(p.id)
+    query = select(tables.Work).where(tables.Work.area.in_(list(by_area)))
+    now = settings.now()
+    if not include_past:
+        query = query.where(tables.Work.ends_at > now)
+    works = sorted(db.scalars(query), key=lambda w: (w.starts_at > now, w.starts_at, w.id))
+    return models.Page(items=[convert.work(w, by_area[w.area]) for w in works])
+
+
+def _window(work: tables.Work) -> str:
+    return f"{work.starts_at:%Y-%m-%d %H:%M} to {work.ends_at:%Y-%m-%d %H:%M} UTC"
+
+
+def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.OutageEligibility:
+    """Whether a report may be made for the place now; if not, which item blocks it (S0)."""
+    if place.state == "disconnected":
+        return models.OutageEligibility(
+            allowed=False,
+            code=ErrorCode.place_disconnected,
+            message="This place is disconnected under its contract, so there is no supply to "
+            "report as interrupted.",
+        )
+    now = settings.now()
+    work = db.scalars(
+        select(tables.Work)
+        .where(
+            tables.Work.area == place.area, tables.Work.starts_at <= now, tables.Work.ends_at > now
+        )
+        .order_by(tables.Work.ends_at)
+    ).first()
+    if work is not None:
+        return models.OutageEligibility(
+            allowed=False,
+            code=ErrorCode.work_in_progress,
+            message=f"A {work.kind} work covers this place now ({_window(work)}): "
+            f"{work.description}",
+            blocking={
+                "kind": "work",
+                "id": work.id,
+                "work_kind": work.kind,
+                "starts_at": work.starts_at.isoformat(),
+                "ends_at": work.ends_at.isoformat(),
+            },
+        )
+    report = db.scalars(
+        select(tables.OutageReport).where(
+            tables.OutageReport.place_id == place.id, tables.OutageReport.status != "resolved"
+        )
+    ).first()
+    if report is not None:
+        return models.OutageEligibility(
+            allowed=False,
+            code=ErrorCode.outage_already_reported,
+            message=f"An outage at this place is already reported under {report.reference} "
+            f"({report.status}).",
+            blocking={"kind": "outage_report", "id": report.reference, "status": report.status},
+        )
+    return models.OutageEligibility(allowed=True)
+
+
+@router.get(
+    "/accounts/{number}/places/{place_id}/outage-eligibility",
+    response_model=models.OutageEligibility,
+)
+def get_eligibility(
+    place_id: str, grant: CanView, db: Db, settings: Config
+) -> models.OutageEligibility:
+    return eligibility(db, settings, place_of(db, grant.account.number, place_id))
+
+
+@router.get("/accounts/{number}/outage-reports", response_model=models.Page[models.OutageReport])
+def list_reports(
+    grant: CanView,
+    db: Db,
+    status: models.OutageReportStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> models.Page[models.OutageReport]:
+    query = select(tables.OutageReport).where(
+        tables.OutageReport.account_number == grant.account.number
+    )
+    if status:
+        query = query.where(tables.OutageReport.status == status.value)
+    rows, next_cursor = paginate(
+        db,
+        query,
+        [tables.OutageReport.created_at, tables.OutageReport.reference],
+        cursor=cursor,
+        limit=limit,
+    )
+    return models.Page(items=[convert.outage_report(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "/accounts/{number}/outage-reports", response_model=models.OutageReport, status_code=201
+)
+def report_outage(
+    body: models.OutageReportCreate,
+    grant: CanRequest,
+    db: Db,
+    settings: Config,
+    user: CurrentUser,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Response:
+    place = place_of(db, grant.account.number, body.place_id)
+
+    def create() -> models.OutageReport:
+        verdict = eligibility(db, settings, place)
+        if not verdict.allowed:
+            assert verdict.code is not None
+            raise ApiProblem(409, verdict.code, verdict.message or "", blocking=verdict.blocking)
+        report = tables.OutageReport(
+            reference=f"OR{secrets.randbelow(9 * 10**7) + 10**7}",
+            account_number=grant.account.number,
+            place_id=place.id,
+            description=body.description,
+            contact_phone=body.contact_phone,
+            status="open",
+            created_at=settings.now(),
+        )
+        db.add(report)
+        return convert.outage_report(report)
+
+    return run_once(
+        db,
+        settings,
+        principal=str(user.id),
+        key=idempotency_key,
+        request_hash=fingerprint(grant.account.number, "outage", body.model_dump_json()),
+        create=create,
+    )

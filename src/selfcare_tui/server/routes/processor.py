@@ -1,0 +1,85 @@
+"""A minimal simulated payment processor, so the pay flow completes on one machine.
+
+It stands in for the processor's hosted page: the card form lives here, outside the API, and
+nothing typed into it is stored or logged. A real deployment points customers at its processor
+and confirms sessions from the processor's signed callback instead.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse
+
+from .. import tables
+from ..deps import Config, Db
+from ..payments import settle_session
+from ..security import digest, same
+
+router = APIRouter(prefix="/processor", include_in_schema=False)
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Simulated payment processor</title></head>
+<body style="font-family: sans-serif; max-width: 32em; margin: 2em auto">
+<h1>Simulated payment processor</h1>
+<p>{message}</p>
+{form}
+</body></html>"""
+
+_FORM = """<form method="post">
+<input type="hidden" name="token" value="{token}">
+<p><label>Card number (test only, not stored) <input name="card" autocomplete="off"></label></p>
+<button name="action" value="pay">Pay {amount} EUR</button>
+<button name="action" value="cancel">Cancel</button>
+</form>"""
+
+
+def _session(db: Db, session_id: str, token: str) -> tables.PaymentSession | None:
+    session = db.get(tables.PaymentSession, session_id)
+    if session is None or not same(session.processor_token_hash, digest(token)):
+        return None
+    return session
+
+
+def _page(message: str, form: str = "", status: int = 200) -> HTMLResponse:
+    return HTMLResponse(_PAGE.format(message=html.escape(message), form=form), status_code=status)
+
+
+@router.get("/checkout/{session_id}", response_class=HTMLResponse)
+def checkout(session_id: str, token: str, db: Db) -> HTMLResponse:
+    session = _session(db, session_id, token)
+    if session is None:
+        return _page("This payment link is not valid.", status=404)
+    if session.status != "pending":
+        return _page(f"This payment is {session.status}.")
+    amount = html.escape(str(session.amount))
+    invoices = ", ".join(session.invoice_numbers)
+    return _page(
+        f"Pay {session.amount} EUR for invoices {invoices}.",
+        _FORM.format(token=html.escape(token), amount=amount),
+    )
+
+
+@router.post("/checkout/{session_id}", response_class=HTMLResponse)
+def confirm(
+    session_id: str,
+    db: Db,
+    settings: Config,
+    token: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+) -> HTMLResponse:
+    session = _session(db, session_id, token)
+    if session is None:
+        return _page("This payment link is not valid.", status=404)
+    if session.status != "pending":
+        return _page(f"This payment is {session.status}.")
+    if action == "pay":
+        settle_session(db, settings, session)
+        message = "Payment received. You can return to selfcare."
+    else:
+        session.status = "cancelled"
+        message = "Payment cancelled. You can return to selfcare."
+    db.commit()
+    return _page(message)

@@ -1,0 +1,250 @@
+"""The request guide, written requests with signed documents, and their status history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
+from sqlalchemy import select
+
+from selfcare_tui.api import models
+from selfcare_tui.api.models import ErrorCode, FieldError
+
+from .. import convert, tables
+from ..attachments import read_checked
+from ..deps import CanRequest, CanView, Config, CurrentUser, Db
+from ..idempotency import fingerprint, run_once
+from ..pagination import MAX_LIMIT, paginate
+from ..problems import not_found, refused
+from ..security import new_id
+from .places import place_of
+
+router = APIRouter(tags=["requests"])
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@router.get("/request-types", response_model=list[models.RequestType])
+def list_request_types(db: Db) -> list[models.RequestType]:
+    """The request guide: each type with the fields and documents it needs. Public."""
+    return [
+        convert.request_type(t)
+        for t in db.scalars(select(tables.RequestType).order_by(tables.RequestType.code))
+    ]
+
+
+def _type(db: Db, code: str) -> tables.RequestType:
+    rtype = db.get(tables.RequestType, code)
+    if rtype is None:
+        raise refused(
+            ErrorCode.validation_error,
+            f"Unknown request type '{code}'.",
+            errors=[FieldError(field="type_code", code="unknown", message="See /request-types.")],
+        )
+    return rtype
+
+
+def request_of(db: Db, number: str, request_id: str) -> tables.Request:
+    request = db.get(tables.Request, request_id)
+    if request is None or request.account_number != number:
+        raise not_found("request")
+    return request
+
+
+def _view(db: Db, request: tables.Request) -> models.Request:
+    rtype = db.get(tables.RequestType, request.type_code)
+    assert rtype is not None
+    return convert.request(request, rtype)
+
+
+@router.get("/accounts/{number}/requests", response_model=models.Page[models.Request])
+def list_requests(
+    grant: CanView,
+    db: Db,
+    type_code: str | None = None,
+    status: models.RequestStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> models.Page[models.Request]:
+    query = select(tables.Request).where(tables.Request.account_number == grant.account.number)
+    if type_code:
+        query = query.where(tables.Request.type_code == type_code)
+    if status:
+        query = query.where(tables.Request.status == status.value)
+    rows, next_cursor = paginate(
+        db, query, [tables.Request.created_at, tables.Request.id], cursor=cursor, limit=limit
+    )
+    return models.Page(items=[_view(db, r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/accounts/{number}/requests/{request_id}", response_model=models.Request)
+def get_request(request_id: str, grant: CanView, db: Db) -> models.Request:
+    return _view(db, request_of(db, grant.account.number, request_id))
+
+
+@router.post("/accounts/{number}/requests", response_model=models.Request, status_code=201)
+def create_request(
+    body: models.RequestCreate,
+    grant: CanRequest,
+    db: Db,
+    settings: Config,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Start a draft; attach its documents, then submit it."""
+    rtype = _type(db, body.type_code)
+    if body.place_id is not None:
+        place_of(db, grant.account.number, body.place_id)
+    missing = [
+        FieldError(
+            field=f"fields.{f['name']}", code="required", message=f"{f['label']} is required."
+        )
+        for f in rtype.fields
+        if f.get("required", True) and not body.fields.get(f["name"], "").strip()
+    ]
+    known = {f["name"] for f in rtype.fields}
+    unknown = [
+        FieldError(field=f"fields.{name}", code="unknown", message="This type has no such field.")
+        for name in body.fields
+        if name not in known
+    ]
+    if missing or unknown:
+        raise refused(
+            ErrorCode.validation_error,
+            "Some fields of the request are missing or unknown.",
+            errors=missing + unknown,
+        )
+
+    def create() -> models.Request:
+        now = settings.now()
+        request = tables.Request(
+            id=new_id("RQ"),
+            account_number=grant.account.number,
+            type_code=rtype.code,
+            place_id=body.place_id,
+            subject=body.subject,
+            message=body.message,
+            fields=body.fields,
+            status="draft",
+            stage=None,
+            created_at=now,
+        )
+        db.add(request)
+        db.add(
+            tables.RequestHistory(
+                request_id=request.id, status="draft", stage=None, at=now, note=None
+            )
+        )
+        db.flush()
+        db.refresh(request)
+        return convert.request(request, rtype)
+
+    return run_once(
+        db,
+        settings,
+        principal=str(user.id),
+        key=idempotency_key,
+        request_hash=fingerprint(grant.account.number, "request", body.model_dump_json()),
+        create=create,
+    )
+
+
+@router.post(
+    "/accounts/{number}/requests/{request_id}/attachments",
+    response_model=models.Attachment,
+    status_code=201,
+)
+def add_attachment(
+    request_id: str,
+    grant: CanRequest,
+    db: Db,
+    settings: Config,
+    user: CurrentUser,
+    document_code: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Upload one document of a draft; PDF, PNG or JPEG by content, within the size limit."""
+    request = request_of(db, grant.account.number, request_id)
+    if request.status != "draft":
+        raise refused(ErrorCode.request_not_draft, "Documents can only be added before submitting.")
+    rtype = db.get(tables.RequestType, request.type_code)
+    assert rtype is not None
+    codes = {d["code"] for d in rtype.documents} | {"other"}
+    if document_code not in codes:
+        raise refused(
+            ErrorCode.unknown_document,
+            f"This request type takes these documents: {', '.join(sorted(codes))}.",
+            errors=[
+                FieldError(
+                    field="document_code", code="unknown", message="Not a document of this type."
+                )
+            ],
+        )
+    content, kind, sha256 = read_checked(file, settings.attachment_max_bytes)
+    filename = (file.filename or "document").replace("/", "_").replace("\\", "_")[-255:]
+
+    def create() -> models.Attachment:
+        attachment = tables.Attachment(
+            id=new_id("AT"),
+            request_id=request.id,
+            document_code=document_code,
+            filename=filename,
+            content_type=kind,
+            size=len(content),
+            sha256=sha256,
+            content=content,
+        )
+        db.add(attachment)
+        return models.Attachment(
+            id=attachment.id,
+            document_code=document_code,
+            filename=filename,
+            content_type=kind,
+            size=len(content),
+            sha256=sha256,
+        )
+
+    return run_once(
+        db,
+        settings,
+        principal=str(user.id),
+        key=idempotency_key,
+        request_hash=fingerprint(request.id, document_code, filename, sha256),
+        create=create,
+    )
+
+
+@router.post("/accounts/{number}/requests/{request_id}/submit", response_model=models.Request)
+def submit_request(request_id: str, grant: CanRequest, db: Db, settings: Config) -> models.Request:
+    """Send the draft to the utility once every required document is attached."""
+    request = request_of(db, grant.account.number, request_id)
+    if request.status != "draft":
+        return _view(db, request)  # submitting twice is harmless: the answer is the same
+    view = _view(db, request)
+    if view.missing_documents:
+        names = ", ".join(d.name for d in view.missing_documents)
+        raise refused(
+            ErrorCode.missing_documents,
+            f"Attach these documents first: {names}.",
+            errors=[
+                FieldError(field="attachments", code="missing", message=d.name)
+                for d in view.missing_documents
+            ],
+        )
+    rtype = db.get(tables.RequestType, request.type_code)
+    assert rtype is not None
+    request.status = "submitted"
+    request.stage = rtype.stages[0] if rtype.stages else None
+    db.add(
+        tables.RequestHistory(
+            request_id=request.id,
+            status="submitted",
+            stage=request.stage,
+            at=settings.now(),
+            note=None,
+        )
+    )
+    db.commit()
+    db.refresh(request)
+    return _view(db, request)

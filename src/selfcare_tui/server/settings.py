@@ -1,0 +1,62 @@
+"""How a deployment of the reference backend is configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("selfcare-tui", appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'server.sqlite3'}"
+
+
+class Clock:
+    """The server's idea of now; tests freeze it to exercise date rules such as the window."""
+
+    def __init__(self, frozen: dt.datetime | None = None) -> None:
+        self.frozen = frozen
+
+    def now(self) -> dt.datetime:
+        return self.frozen if self.frozen is not None else dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    timezone: str = "Europe/Tallinn"
+    """The utility's local time zone: it decides what 'today' and the reading window mean."""
+    reading_window_start_offset: int = 0
+    """The window opens this many days before the month's last day (0: on the last day)."""
+    reading_window_last_day: int = 3
+    """The window closes at the end of this day of the next month."""
+    implausible_factor: Decimal = Decimal(4)
+    """A reading whose daily use exceeds this multiple of the usual rate needs a confirm."""
+    implausible_min_kwh_per_day: Decimal = Decimal(20)
+    access_token_ttl: dt.timedelta = dt.timedelta(minutes=15)
+    refresh_token_ttl: dt.timedelta = dt.timedelta(days=30)
+    mfa_challenge_ttl: dt.timedelta = dt.timedelta(minutes=5)
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 30
+    public_lookups_per_address: int = 10
+    throttle_window: dt.timedelta = dt.timedelta(minutes=15)
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    public_url: str | None = None
+    """Base URL the payment processor hands back to; derived from the request when unset."""
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def today(self) -> dt.date:
+        return self.clock.now().astimezone(self.zone).date()

@@ -1,0 +1,398 @@
+"""The reference backend's database schema (SQLAlchemy 2 ORM); Alembic migrations follow it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Stores aware datetimes as UTC; SQLite would otherwise hand back naive ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+MONEY = Numeric(14, 2)
+ENERGY = Numeric(14, 3)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UtcDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    national_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    number: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    payment_code: Mapped[str] = mapped_column(String(32), unique=True)
+    national_id: Mapped[str] = mapped_column(String(32))
+    home_address: Mapped[dict[str, Any]]
+    correspondence_address: Mapped[dict[str, Any] | None]
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    invoice_channel: Mapped[str] = mapped_column(String(10))
+
+
+class Mandate(Base):
+    __tablename__ = "mandates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scopes: Mapped[list[Any]]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime]
+    delegate: Mapped[User] = relationship(lazy="joined")
+
+
+class Product(Base):
+    __tablename__ = "products"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    day_price: Mapped[Decimal] = mapped_column(Numeric(10, 5))
+    night_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 5))
+    monthly_fee: Mapped[Decimal] = mapped_column(MONEY)
+    export_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 5))
+
+
+class Place(Base):
+    __tablename__ = "places"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"), index=True)
+    street: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    area: Mapped[str] = mapped_column(String(50), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    eic: Mapped[str] = mapped_column(String(16), unique=True)
+
+
+class Contract(Base):
+    __tablename__ = "contracts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    product_code: Mapped[str] = mapped_column(ForeignKey("products.code"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    product: Mapped[Product] = relationship(lazy="joined")
+
+
+class Meter(Base):
+    __tablename__ = "meters"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
+    serial_number: Mapped[str] = mapped_column(String(32), unique=True)
+    seal_number: Mapped[str] = mapped_column(String(32))
+    installed_on: Mapped[dt.date] = mapped_column(Date)
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    smart: Mapped[bool] = mapped_column(Boolean)
+    data_available_until: Mapped[dt.datetime | None]
+    registers: Mapped[list[Register]] = relationship(
+        lazy="selectin", order_by="Register.code", back_populates="meter"
+    )
+
+
+class Register(Base):
+    __tablename__ = "registers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    meter_id: Mapped[str] = mapped_column(ForeignKey("meters.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    integer_places: Mapped[int] = mapped_column(Integer)
+    decimal_places: Mapped[int] = mapped_column(Integer)
+    meter: Mapped[Meter] = relationship(back_populates="registers")
+
+
+class Reading(Base):
+    __tablename__ = "readings"
+    __table_args__ = (Index("ix_readings_register_date", "register_id", "read_on"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    register_id: Mapped[str] = mapped_column(ForeignKey("registers.id"))
+    read_on: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    source: Mapped[str] = mapped_column(String(12))
+    submitted_at: Mapped[dt.datetime]
+
+
+class MonthlyConsumption(Base):
+    __tablename__ = "monthly_consumption"
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    consumption_kwh: Mapped[Decimal] = mapped_column(ENERGY)
+    export_kwh: Mapped[Decimal] = mapped_column(ENERGY)
+    estimated: Mapped[bool] = mapped_column(Boolean)
+
+
+class IntervalReading(Base):
+    __tablename__ = "interval_readings"
+    meter_id: Mapped[str] = mapped_column(ForeignKey("meters.id"), primary_key=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    consumption_kwh: Mapped[Decimal] = mapped_column(Numeric(10, 4))
+    export_kwh: Mapped[Decimal] = mapped_column(Numeric(10, 4))
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (Index("ix_invoices_account_issued", "account_number", "issued_on", "number"),)
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"))
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    kwh: Mapped[Decimal] = mapped_column(ENERGY)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    paid_amount: Mapped[Decimal] = mapped_column(MONEY)
+    estimated: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10))
+    replaced_by: Mapped[str | None] = mapped_column(String(20))
+    payment_reference: Mapped[str] = mapped_column(String(20), index=True)
+    correspondence_address: Mapped[dict[str, Any]]
+    lines: Mapped[list[Any]]
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    tax_amount: Mapped[Decimal] = mapped_column(MONEY)
+
+
+class Document(Base):
+    """A rendered PDF kept so its checksum stays stable and it is not rendered twice."""
+
+    __tablename__ = "documents"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_account_paid", "account_number", "paid_on", "id"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"))
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(32), index=True)
+    settlements: Mapped[list[Settlement]] = relationship(lazy="selectin")
+
+
+class Settlement(Base):
+    __tablename__ = "settlements"
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(ForeignKey("invoices.number"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+
+
+class PaymentSession(Base):
+    __tablename__ = "payment_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    invoice_numbers: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(12))
+    processor_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    status: Mapped[str] = mapped_column(String(10))
+    invoice_numbers: Mapped[list[Any]]
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+
+
+class Work(Base):
+    __tablename__ = "works"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    area: Mapped[str] = mapped_column(String(50), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+
+
+class OutageReport(Base):
+    __tablename__ = "outage_reports"
+    reference: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"), index=True)
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime]
+
+
+class RequestType(Base):
+    __tablename__ = "request_types"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    fields: Mapped[list[Any]]
+    documents: Mapped[list[Any]]
+    stages: Mapped[list[Any]]
+
+
+class Request(Base):
+    __tablename__ = "requests"
+    __table_args__ = (Index("ix_requests_account_created", "account_number", "created_at", "id"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"))
+    type_code: Mapped[str] = mapped_column(ForeignKey("request_types.code"))
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime]
+    history: Mapped[list[RequestHistory]] = relationship(
+        lazy="selectin", order_by="RequestHistory.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(lazy="selectin", order_by="Attachment.id")
+
+
+class RequestHistory(Base):
+    __tablename__ = "request_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str | None] = mapped_column(String(60))
+    at: Mapped[dt.datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    document_code: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class Token(Base):
+    """An issued access or refresh token; only its SHA-256 is stored."""
+
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    family: Mapped[str] = mapped_column(String(32), index=True)
+    """Tokens issued from one login; reuse of a spent refresh token revokes the family."""
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    used_at: Mapped[dt.datetime | None]
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class MfaChallenge(Base):
+    __tablename__ = "mfa_challenges"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThrottleCounter(Base):
+    """Failed attempts per key (user or client address) in the current window."""
+
+    __tablename__ = "throttle_counters"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[dt.datetime]
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("principal", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime]
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    account_number: Mapped[str] = mapped_column(String(12), index=True)
+    action: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,101 @@
+"""Fixtures: the reference server running for real on a free loopback port."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from selfcare_tui.api import SelfcareClient
+from selfcare_tui.server.app import create_app
+from selfcare_tui.server.run import seed_if_empty
+from selfcare_tui.server.settings import Clock, Settings
+
+# The demo data is generated relative to this day, and the server's clock is frozen here, so
+# tests see the same invoices, windows and works whatever day they run. 2026-11-25 is outside
+# the reading window (which opens on the 30th).
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    settings: Settings
+    database: Path
+
+    @property
+    def clock(self) -> Clock:
+        return self.settings.clock
+
+    def client(self, **kwargs: object) -> SelfcareClient:
+        return SelfcareClient(self.base_url, **kwargs)  # type: ignore[arg-type]
+
+    async def login(self, username: str, password: str | None = None) -> SelfcareClient:
+        client = self.client(retries=0)
+        await client.login(username, password or f"{username}-demo")
+        return client
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed once per run; each test gets its own copy, so tests cannot see each other's changes."""
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
+    settings = Settings(database_url=f"sqlite:///{path}", clock=Clock(NOW))
+    seed_if_empty(settings, 0)
+    return path
+
+
+def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, int]:
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return server, thread, port
+
+
+@pytest.fixture
+def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    database = tmp_path / "server.sqlite3"
+    shutil.copy(demo_database, database)
+    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
+    server, thread, port = start_server(settings)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", settings, database)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        settings_engine = getattr(server.config.app, "state", None)
+        if settings_engine is not None:
+            settings_engine.engine.dispose()
+
+
+@pytest.fixture
+async def maria(live_server: LiveServer) -> AsyncIterator[SelfcareClient]:
+    client = await live_server.login("maria")
+    async with client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous(live_server: LiveServer) -> AsyncIterator[SelfcareClient]:
+    async with live_server.client(retries=0) as client:
+        yield client
