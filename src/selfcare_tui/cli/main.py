@@ -63,7 +63,7 @@ def server_openapi() -> None:
     """Print the API's OpenAPI document (the published contract, docs/openapi.json)."""
     from selfcare_tui.server.openapi import openapi_json
 
-    click.echo(openapi_json())
+    click.echo(openapi_json(), nl=False)
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui import __version__
@@ -34,6 +35,11 @@ access_log = logging.getLogger("selfcare.server.access")
 API_PREFIX = "/api/v1"
 
 
+def operation_id(route: APIRoute) -> str:
+    """Short, stable operation ids (`list_invoices`), which generated clients turn into names."""
+    return f"{route.name}_head" if route.methods == {"HEAD"} else route.name
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: migrate the database to the newest schema, then mount the API."""
     settings = settings or Settings()
@@ -51,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -77,12 +77,12 @@ def get_invoice(invoice_number: str, grant: CanView, db: Db) -> models.Invoice:
     return convert.invoice(invoice, invoice_document(db, invoice))
 
 
-@router.api_route(
+@router.get(
     "/invoices/{invoice_number}/pdf",
-    methods=["GET", "HEAD"],
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
+@router.head("/invoices/{invoice_number}/pdf", response_class=Response)
 def get_invoice_pdf(invoice_number: str, request: Request, grant: CanView, db: Db) -> Response:
     invoice = invoice_of(db, grant.account.number, invoice_number)
     document = invoice_document(db, invoice)
@@ -211,12 +211,12 @@ def list_notices(
     return models.Page(items=[convert.notice(n) for n in rows], next_cursor=next_cursor)
 
 
-@router.api_route(
+@router.get(
     "/notices/{notice_number}/pdf",
-    methods=["GET", "HEAD"],
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
+@router.head("/notices/{notice_number}/pdf", response_class=Response)
 def get_notice_pdf(notice_number: str, request: Request, grant: CanView, db: Db) -> Response:
     notice = db.get(tables.Notice, notice_number)
     if notice is None or notice.account_number != grant.account.number:
