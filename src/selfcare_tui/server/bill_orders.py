@@ -70,10 +70,12 @@ def order_bill(
     base_day = period_start - dt.timedelta(days=1)
     day_kwh = night_kwh = export_kwh = Decimal(0)
     read_on: dt.date | None = None
+    unread: list[tables.Register] = []
     for register in meter.registers:
         base = _reading_on_or_before(db, register.id, base_day)
         latest = _reading_on_or_before(db, register.id, settings.today())
         if base is None or latest is None or latest.read_on <= base_day:
+            unread.append(register)
             continue
         read_on = latest.read_on if read_on is None else max(read_on, latest.read_on)
         used = latest.value - base.value
@@ -83,11 +85,16 @@ def order_bill(
             night_kwh += used
         else:
             day_kwh += used
-    if read_on is None:
+    if unread:
+        # Billing only the registers that were read would drop the others' energy while the
+        # estimate that covered it is cancelled.
         raise refused(
             ErrorCode.no_new_reading,
-            "There is no actual reading newer than the last bill; submit a reading first.",
+            f"Register {unread[0].code} has no actual reading newer than the last bill; "
+            "submit a reading of every register first.",
+            register_id=unread[0].id,
         )
+    assert read_on is not None
     contract = db.scalars(
         select(tables.Contract)
         .where(tables.Contract.place_id == meter.place_id, tables.Contract.kind == "supply")

@@ -67,6 +67,20 @@ def _usual_daily_use(db: Session, register_id: str, before: dt.date) -> Decimal 
     return (rows[-1].value - rows[0].value) / days
 
 
+def last_accepted_before(db: Session, register_id: str, day: dt.date) -> tables.Reading | None:
+    """The reading a new one is compared with and counted from: estimates are not readings."""
+    return db.scalars(
+        select(tables.Reading)
+        .where(
+            tables.Reading.register_id == register_id,
+            tables.Reading.read_on < day,
+            tables.Reading.source != "estimated",
+        )
+        .order_by(tables.Reading.read_on.desc())
+        .limit(1)
+    ).first()
+
+
 class Check:
     """Collects every refusal of a submission, so the customer fixes all fields at once."""
 
@@ -200,16 +214,7 @@ def _check_value(
             register.id,
         )
         return
-    previous = db.scalars(
-        select(tables.Reading)
-        .where(
-            tables.Reading.register_id == register.id,
-            tables.Reading.read_on < body.read_on,
-            tables.Reading.source != "estimated",
-        )
-        .order_by(tables.Reading.read_on.desc())
-        .limit(1)
-    ).first()
+    previous = last_accepted_before(db, register.id, body.read_on)
     if previous is not None and value < previous.value:
         check.fail(
             ErrorCode.less_than_previous,

@@ -16,7 +16,7 @@ from ..bill_orders import order_bill
 from ..deps import CanRead, CanView, Config, CurrentUser, Db
 from ..idempotency import fingerprint, run_once
 from ..pagination import MAX_LIMIT, paginate
-from ..reading_rules import check_submission, reading_window
+from ..reading_rules import check_submission, last_accepted_before, reading_window
 from ..security import new_id
 from .places import meter_of, place_of
 
@@ -71,10 +71,11 @@ def submit_readings(
 
     def create() -> models.ReadingReceipt:
         check_submission(db, settings, meter, body)
-        registers = {r.id: r for r in meter.registers}
         readings, consumption = [], []
         for entry in body.values:
-            previous = convert.last_reading(db, registers[entry.register_id])
+            # From the last accepted reading, as the rules and the bill count: counting from an
+            # estimate (or a later reading, for a back-dated one) gave negative or no consumption.
+            previous = last_accepted_before(db, entry.register_id, body.read_on)
             row = tables.Reading(
                 id=new_id("RD"),
                 register_id=entry.register_id,
@@ -85,7 +86,7 @@ def submit_readings(
             )
             db.add(row)
             readings.append(convert.reading(row, meter.id))
-            if previous is not None and previous.read_on < body.read_on:
+            if previous is not None:
                 consumption.append(
                     models.RegisterConsumption(
                         register_id=entry.register_id,
