@@ -51,6 +51,14 @@ class Settings:
     """Base URL the payment processor hands back to; derived from the request when unset."""
     clock: Clock = field(default_factory=Clock)
 
+    def __post_init__(self) -> None:
+        # Day 29-31 does not exist in every month, so the window's last day must be 1-28.
+        if not 1 <= self.reading_window_last_day <= 28:
+            raise ValueError("reading_window_last_day must be between 1 and 28")
+        if not 0 <= self.reading_window_start_offset <= 27:
+            raise ValueError("reading_window_start_offset must be between 0 and 27")
+        self.zone  # noqa: B018 - fail at start-up, not on the first request, on a bad zone
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
