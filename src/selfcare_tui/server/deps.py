@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -75,19 +75,44 @@ class Grant:
 ALL_SCOPES = frozenset(Scope)
 
 
-def active_mandate(
-    db: Session, user: tables.User, number: str, settings: Settings
-) -> tables.Mandate | None:
-    return db.scalars(
-        select(tables.Mandate)
-        .where(
-            tables.Mandate.account_number == number,
-            tables.Mandate.delegate_id == user.id,
-            tables.Mandate.revoked_at.is_(None),
-            tables.Mandate.expires_at > settings.now(),
-        )
-        .order_by(tables.Mandate.expires_at.desc())
-    ).first()
+def live_mandates(
+    db: Session, settings: Settings, user: tables.User, number: str | None = None
+) -> list[tables.Mandate]:
+    """The user's unrevoked, unexpired mandates, on one account if `number` is given; ordered by
+    account, then by expiry."""
+    query = select(tables.Mandate).where(
+        tables.Mandate.delegate_id == user.id,
+        tables.Mandate.revoked_at.is_(None),
+        tables.Mandate.expires_at > settings.now(),
+    )
+    if number is not None:
+        query = query.where(tables.Mandate.account_number == number)
+    order = (tables.Mandate.account_number, tables.Mandate.expires_at, tables.Mandate.id)
+    return list(db.scalars(query.order_by(*order)))
+
+
+def delegate_grant(account: tables.Account, mandates: Sequence[tables.Mandate]) -> Grant:
+    """What a delegate may do with these live mandates on the account.
+
+    Every one counts, so a second, shorter mandate adds its scopes at once instead of waiting
+    for the longer one to lapse. The earliest expiry is the one shown: from then on the delegate
+    may do less.
+    """
+    scopes = frozenset(Scope(s) for m in mandates for s in m.scopes)
+    return Grant(account, Access.delegate, scopes, min(mandates, key=lambda m: m.expires_at))
+
+
+def audit(
+    db: Session, settings: Settings, agent: tables.User, numbers: list[str], action: str
+) -> None:
+    """Record that a support agent saw or acted on these accounts; committed at once, so the
+    record stays even if the action itself then fails."""
+    now = settings.now()
+    db.add_all(
+        tables.AuditEntry(at=now, agent_id=agent.id, account_number=n, action=action[:200])
+        for n in numbers
+    )
+    db.commit()
 
 
 def authorize(
@@ -112,26 +137,21 @@ def authorize(
     if account.owner_id is not None and account.owner_id == user.id:
         return Grant(account, Access.owner, ALL_SCOPES)
     if user.role == "agent":
-        db.add(
-            tables.AuditEntry(
-                at=settings.now(), agent_id=user.id, account_number=number, action=action[:200]
-            )
-        )
-        db.commit()
+        audit(db, settings, user, [number], action)
         return Grant(account, Access.agent, ALL_SCOPES)
-    mandate = active_mandate(db, user, number, settings)
-    if mandate is None:
+    mandates = live_mandates(db, settings, user, number)
+    if not mandates:
         raise not_found("account")
-    scopes = frozenset(Scope(s) for s in mandate.scopes)
     if owner_only:
         raise ApiProblem(403, ErrorCode.forbidden, "Only the account holder may do this.")
-    if scope not in scopes:
+    grant = delegate_grant(account, mandates)
+    if scope not in grant.scopes:
         raise ApiProblem(
             403,
             ErrorCode.scope_missing,
             f"Your mandate on this account does not include '{scope.value}'.",
         )
-    return Grant(account, Access.delegate, scopes, mandate)
+    return grant
 
 
 class AccountAccess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,7 +12,18 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import Access, ErrorCode
 
 from .. import convert, tables, throttle
-from ..deps import ALL_SCOPES, CanView, Config, CurrentUser, Db, Grant, OwnerOnly
+from ..deps import (
+    ALL_SCOPES,
+    CanView,
+    Config,
+    CurrentUser,
+    Db,
+    Grant,
+    OwnerOnly,
+    audit,
+    delegate_grant,
+    live_mandates,
+)
 from ..pagination import MAX_LIMIT, paginate
 from ..problems import ApiProblem, refused
 from ..security import same
@@ -22,6 +34,7 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 
 @router.get("", response_model=models.Page[models.AccountSummary])
 def list_accounts(
+    request: Request,
     db: Db,
     settings: Config,
     user: CurrentUser,
@@ -41,6 +54,8 @@ def list_accounts(
         rows, next_cursor = paginate(
             db, query, [tables.Account.number], cursor=cursor, limit=limit, descending=False
         )
+        # A search shows names and numbers of accounts: that is an access, so it is audited.
+        audit(db, settings, user, [a.number for a in rows], f"GET {request.url.path} search")
         return models.Page(
             items=[convert.account_summary(Grant(a, Access.agent, ALL_SCOPES)) for a in rows],
             next_cursor=next_cursor,
@@ -51,23 +66,12 @@ def list_accounts(
         .order_by(tables.Account.number)
     )
     items = [convert.account_summary(Grant(a, Access.owner, ALL_SCOPES)) for a in owned]
-    mandates = db.scalars(
-        select(tables.Mandate)
-        .where(
-            tables.Mandate.delegate_id == user.id,
-            tables.Mandate.revoked_at.is_(None),
-            tables.Mandate.expires_at > settings.now(),
-        )
-        .order_by(tables.Mandate.account_number)
-    )
     seen = {i.number for i in items}
-    for m in mandates:
-        account = db.get(tables.Account, m.account_number)
-        if account is None or account.number in seen:
-            continue
-        seen.add(account.number)
-        scopes = frozenset(models.Scope(s) for s in m.scopes)
-        items.append(convert.account_summary(Grant(account, Access.delegate, scopes, m)))
+    mandates = live_mandates(db, settings, user)
+    for number, group in groupby(mandates, key=lambda m: m.account_number):
+        account = db.get(tables.Account, number)
+        if account is not None and number not in seen:
+            items.append(convert.account_summary(delegate_grant(account, list(group))))
     return models.Page(items=items)
 
 
