@@ -18,6 +18,14 @@ _SIGNATURES = (
 ALLOWED = "PDF, PNG or JPEG"
 
 
+def _size(size: int) -> str:
+    """A limit as people read it: whole MiB or KiB where it is one, else bytes."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
 def sniff(head: bytes) -> str | None:
     return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
 
@@ -30,7 +38,7 @@ def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
         if size > max_bytes:
             raise refused(
                 ErrorCode.attachment_too_large,
-                f"The file is larger than the limit of {max_bytes // (1024 * 1024)} MiB.",
+                f"The file is larger than the limit of {_size(max_bytes)}.",
                 errors=[
                     FieldError(
                         field="file", code="too_large", message=f"At most {max_bytes} bytes."

@@ -8,6 +8,7 @@ import hashlib
 
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -22,7 +23,15 @@ def _store(db: Session, key: str, content: bytes) -> tables.Document:
         key=key, content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content)
     )
     db.add(document)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:
+        # A concurrent request rendered it first; rendering is deterministic, so keep its row.
+        db.rollback()
+        stored = db.get(tables.Document, key)
+        if stored is None:
+            raise
+        return stored
     return document
 
 
@@ -54,7 +63,7 @@ def invoice_document(db: Session, invoice: tables.Invoice) -> tables.Document:
                 tables.Reading.read_on <= invoice.period_end,
             )
             .order_by(tables.Reading.read_on, tables.Register.code)
-        ).tuples()
+        )
     ]
     content = render_invoice_pdf(
         as_issued,

@@ -12,6 +12,16 @@ from .security import new_id
 from .settings import Settings
 
 
+def still_owed(db: Session, session: tables.PaymentSession) -> Decimal:
+    """What the session's invoices owe now: another session may have paid them since it began."""
+    owed = Decimal(0)
+    for number in session.invoice_numbers:
+        invoice = db.get(tables.Invoice, number, with_for_update=True, populate_existing=True)
+        if invoice is not None and invoice.status == "open":
+            owed += max(invoice.amount - invoice.paid_amount, Decimal(0))
+    return owed
+
+
 def settle_session(
     db: Session, settings: Settings, session: tables.PaymentSession
 ) -> tables.Payment:

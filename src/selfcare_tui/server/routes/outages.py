@@ -6,7 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -64,7 +64,14 @@ def list_account_works(
     now = settings.now()
     if not include_past:
         query = query.where(tables.Work.ends_at > now)
-    works = sorted(db.scalars(query), key=lambda w: (w.starts_at > now, w.starts_at, w.id))
+
+    # Ended works (include_past) go last, most recent first, never among the current ones.
+    def order(w: tables.Work) -> tuple[int, float, str]:
+        if w.ends_at <= now:
+            return 2, -w.ends_at.timestamp(), w.id
+        return (0 if w.starts_at <= now else 1), w.starts_at.timestamp(), w.id
+
+    works = sorted(db.scalars(query), key=order)
     return models.Page(items=[convert.work(w, by_area[w.area]) for w in works])
 
 
@@ -166,6 +173,14 @@ def report_outage(
     place = place_of(db, grant.account.number, body.place_id)
 
     def create() -> models.OutageReport:
+        # Check and insert under a write lock on the place (a row lock on PostgreSQL, the write
+        # lock on SQLite), so simultaneous reports for one place cannot all pass the check.
+        db.execute(
+            update(tables.Place)
+            .where(tables.Place.id == place.id)
+            .values(state=tables.Place.state)
+            .execution_options(synchronize_session=False)
+        )
         verdict = eligibility(db, settings, place)
         if not verdict.allowed:
             assert verdict.code is not None

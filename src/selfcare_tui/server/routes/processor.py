@@ -8,14 +8,15 @@ and confirms sessions from the processor's signed callback instead.
 from __future__ import annotations
 
 import html
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
+from sqlalchemy import CursorResult, update
 
 from .. import tables
 from ..deps import Config, Db
-from ..payments import settle_session
+from ..payments import settle_session, still_owed
 from ..security import digest, same
 
 router = APIRouter(prefix="/processor", include_in_schema=False)
@@ -73,9 +74,24 @@ def confirm(
     session = _session(db, session_id, token)
     if session is None:
         return _page("This payment link is not valid.", status=404)
-    if session.status != "pending":
+    # Claim the session (its row stays locked until commit), so of two simultaneous
+    # confirmations, a double click, only one books a payment.
+    claim = db.execute(
+        update(tables.PaymentSession)
+        .where(tables.PaymentSession.id == session.id, tables.PaymentSession.status == "pending")
+        .values(status=tables.PaymentSession.status)
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", claim).rowcount != 1:
+        db.rollback()
+        db.refresh(session)
         return _page(f"This payment is {session.status}.")
-    if action == "pay":
+    if action == "pay" and still_owed(db, session) < session.amount:
+        # Paid meanwhile (another tab, a bank transfer): charging now would take money that
+        # settles nothing, so nothing is charged and the customer starts afresh if need be.
+        session.status = "failed"
+        message = "Nothing was charged: these invoices were paid in the meantime."
+    elif action == "pay":
         settle_session(db, settings, session)
         message = "Payment received. You can return to selfcare."
     else:

@@ -30,13 +30,21 @@ def _account(
     key = f"public:addr:{client_address(request)}"
     throttle.check(db, settings, {key: settings.public_lookups_per_address})
     account = db.scalars(
-        select(tables.Account).where(tables.Account.payment_code == payment_code)
+        select(tables.Account).where(tables.Account.payment_code == payment_code.strip())
     ).first()
     expected = getattr(account, field, None) if account is not None else None
     if account is None or not expected or not same(expected.strip().lower(), check.strip().lower()):
         throttle.fail(db, settings, [key])
         raise ApiProblem(404, ErrorCode.not_found, _NO_MATCH)
     return account
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February): 12 months back exactly."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 @router.post("/amount-due", response_model=models.AmountDue)
@@ -68,13 +76,13 @@ def invoice_copies(
 ) -> list[models.InvoiceCopy] | Response:
     """Without invoice_number: the last invoice and those of the last 12 months; with: its PDF."""
     account = _account(db, settings, request, body.payment_code, body.national_id, "national_id")
-    since = settings.today() - dt.timedelta(days=366)
+    year_ago = _year_before(settings.today())
     newest_first = (
         select(tables.Invoice)
         .where(tables.Invoice.account_number == account.number)
         .order_by(tables.Invoice.issued_on.desc(), tables.Invoice.number.desc())
     )
-    allowed = list(db.scalars(newest_first.where(tables.Invoice.issued_on >= since)))
+    allowed = list(db.scalars(newest_first.where(tables.Invoice.issued_on > year_ago)))
     if not allowed:
         allowed = list(db.scalars(newest_first.limit(1)))
     if body.invoice_number is None:
