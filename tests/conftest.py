@@ -19,9 +19,10 @@ from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
 # The demo data is generated relative to this day, and the server's clock is frozen here, so
-# tests see the same invoices, windows and works whatever day they run. 2026-11-25 is outside
+# tests see the same invoices, windows and works whatever day they run (12:00 UTC is the
+# demo data's own "now": works are placed around it). 2026-11-25 is outside
 # the reading window (which opens on the 30th).
-NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 @dataclass

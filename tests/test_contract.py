@@ -70,3 +70,25 @@ def test_validation_errors_name_the_field(live_server: LiveServer) -> None:
     body = response.json()
     assert body["code"] == "validation_error"
     assert [e["field"] for e in body["errors"]] == ["password"]
+
+
+def test_a_server_bug_answers_problem_json_without_internals(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    # The server runs in this process, so one of its functions can be broken from here.
+    monkeypatch.setattr("selfcare_tui.server.routes.places.convert.place", broken)
+    login = httpx.post(
+        f"{live_server.base_url}/api/v1/auth/token",
+        json={"username": "maria", "password": "maria-demo"},
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    response = httpx.get(
+        f"{live_server.base_url}/api/v1/accounts/1000000001/places", headers=headers
+    )
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "internal_error"
+    assert "secret internal detail" not in response.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -98,3 +100,30 @@ class LoseAnyPost(httpx.AsyncHTTPTransport):
             self.sent += 1
             raise httpx.ReadError("lost", request=request)
         return response
+
+
+async def test_a_retried_upload_sends_the_whole_file_again(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The retry must rewind the file: a second, empty body would be refused or stored wrong."""
+    document = tmp_path / "signed.pdf"
+    document.write_bytes(b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n")
+    transport = LoseResponses(drop=1)
+    progress: list[tuple[int, int | None]] = []
+    async with await logged_in(live_server, "acme", transport) as client:
+        body = models.RequestCreate(type_code="general", subject="Letter")
+        request = await client.create_request(BUSINESS_ACCOUNT, body)
+        transport.drop = 1
+        attachment = await client.add_attachment(
+            BUSINESS_ACCOUNT,
+            request.id,
+            "signed_request",
+            document,
+            progress=lambda done, total: progress.append((done, total)),
+        )
+        stored = await client.request(BUSINESS_ACCOUNT, request.id)
+    assert attachment.size == document.stat().st_size
+    assert [a.id for a in stored.attachments] == [attachment.id]
+    size = document.stat().st_size
+    assert progress[-1] == (size, size)
+    assert [done for done, _ in progress].count(size) == 2  # one full pass per attempt

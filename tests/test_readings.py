@@ -6,9 +6,12 @@ script branches on), and for storing nothing: a refused reading must never reach
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 
@@ -31,14 +34,14 @@ from selfcare_tui.api.models import (
     RegisterValue,
 )
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT
-from selfcare_tui.server.reading_rules import reading_window
+from selfcare_tui.server.reading_rules import check_submission, reading_window
 from selfcare_tui.server.settings import Settings
 
 from .conftest import NOW, LiveServer
 
 pytestmark = pytest.mark.anyio
 
-TODAY = NOW.date()  # 10:00 UTC is noon in Tallinn: the same day
+TODAY = NOW.date()  # 12:00 UTC is 14:00 in Tallinn: the same day
 IN_WINDOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 """Noon in Tallinn on the first day of the window around the end of November."""
 ESTIMATED_MONTH_START = dt.date(2026, 10, 1)
@@ -677,3 +680,30 @@ async def test_bill_order_when_the_latest_bill_is_actual(maria: SelfcareClient) 
     assert type(caught.value) is RuleViolation
     assert caught.value.code is ErrorCode.no_estimated_invoice
     assert (await maria.account(COTTAGE_ACCOUNT)).balance == balance
+
+
+async def test_simultaneous_identical_readings_store_one(
+    live_server: LiveServer, maria: SelfcareClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two devices sending the same reading at once (different keys): the database's unique
+    index keeps one, and the other hears duplicate_reading, not a server error."""
+
+    def slow_check(*args: Any, **kwargs: Any) -> None:
+        check_submission(*args, **kwargs)
+        time.sleep(0.2)  # both requests pass the rules before either stores
+
+    # The server runs in this process, so its rule check can be slowed down from here.
+    monkeypatch.setattr("selfcare_tui.server.routes.readings.check_submission", slow_check)
+    await move_clock(live_server, maria, IN_WINDOW)
+    meter = await flat_meter(maria)
+    before = await stored(maria, FLAT_ACCOUNT, meter.id)
+    body = submission(meter, IN_WINDOW.date(), *await plausible(maria, meter))
+
+    outcomes = await asyncio.gather(
+        *(maria.submit_readings(FLAT_ACCOUNT, body) for _ in range(2)), return_exceptions=True
+    )
+
+    refusals = [o for o in outcomes if isinstance(o, RuleViolation)]
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].code is ErrorCode.duplicate_reading
+    assert len(await stored(maria, FLAT_ACCOUNT, meter.id)) == len(before) + 2

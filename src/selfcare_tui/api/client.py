@@ -82,17 +82,25 @@ def _clean(params: Params | None) -> dict[str, str | int]:
 
 
 class _ProgressReader:
-    """A file wrapper that reports how much of it httpx has read, for upload progress."""
+    """A file wrapper that reports how much of it httpx has read, for upload progress.
+
+    It seeks like the file it wraps, so a retried upload starts again from the first byte.
+    """
 
     def __init__(self, file: IO[bytes], total: int, progress: Progress | None) -> None:
-        self._file, self._total, self._progress, self._done = file, total, progress, 0
+        self._file, self._total, self._progress = file, total, progress
 
     def read(self, size: int = -1) -> bytes:
         chunk = self._file.read(size)
-        self._done += len(chunk)
-        if self._progress is not None:
-            self._progress(self._done, self._total)
+        if chunk and self._progress is not None:
+            self._progress(self._file.tell(), self._total)
         return chunk
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
 
 
 class SelfcareClient:

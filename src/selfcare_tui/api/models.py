@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     """Stable machine codes of refusals; clients branch on these, never on messages."""
 
     validation_error = "validation_error"
+    internal_error = "internal_error"
     not_found = "not_found"
     unauthenticated = "unauthenticated"
     invalid_credentials = "invalid_credentials"

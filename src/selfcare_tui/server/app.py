@@ -14,7 +14,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from selfcare_tui import __version__
 
 from . import db
-from .problems import ApiProblem, handle_http, handle_problem, handle_validation
+from .problems import (
+    ApiProblem,
+    handle_http,
+    handle_problem,
+    handle_unexpected,
+    handle_validation,
+)
 from .reference_data import ensure_reference_data
 from .routes import (
     accounts,
@@ -65,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ApiProblem, handle_problem)
     app.add_exception_handler(RequestValidationError, handle_validation)
     app.add_exception_handler(StarletteHTTPException, handle_http)
+    app.add_exception_handler(Exception, handle_unexpected)
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, accounts, places, readings, billing, outages, requests, mandates, public):

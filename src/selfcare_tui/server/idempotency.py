@@ -58,6 +58,7 @@ def run_once(
     request_hash: str,
     create: Callable[[], BaseModel],
     status_code: int = 201,
+    conflict: ApiProblem | None = None,
 ) -> Response:
     """Run `create` (which adds rows without committing) and commit it with its answer.
 
@@ -72,26 +73,29 @@ def run_once(
         record = _stored(db, principal, key)
         if record is not None:
             return _replay(record, request_hash)
-    result = create()
-    body = result.model_dump_json().encode()
-    if key is not None:
-        db.add(
-            tables.IdempotencyRecord(
-                principal=principal,
-                key=key,
-                request_hash=request_hash,
-                status_code=status_code,
-                body=body,
-                created_at=settings.now(),
-            )
-        )
     try:
+        body = create().model_dump_json().encode()
+        if key is not None:
+            db.add(
+                tables.IdempotencyRecord(
+                    principal=principal,
+                    key=key,
+                    request_hash=request_hash,
+                    status_code=status_code,
+                    body=body,
+                    created_at=settings.now(),
+                )
+            )
         db.commit()
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its result.
+        # A concurrent request won the race (at a flush inside `create` or at the commit): a
+        # retry with the same key gets its answer; otherwise the database refused a duplicate,
+        # which `conflict` describes.
         db.rollback()
         record = _stored(db, principal, key) if key is not None else None
-        if record is None:
-            raise
-        return _replay(record, request_hash)
+        if record is not None:
+            return _replay(record, request_hash)
+        if conflict is not None:
+            raise conflict from None
+        raise
     return Response(body, status_code=status_code, media_type="application/json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -112,3 +113,19 @@ async def handle_http(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
     )
     return _response(problem, dict(exc.headers or {}))
+
+
+log = logging.getLogger("selfcare.server")
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: the log gets the traceback, the client a problem document without internals."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    problem = Problem(
+        title="Internal Server Error",
+        status=500,
+        detail="The server failed to handle this request. It has been logged.",
+        code=ErrorCode.internal_error,
+        instance=request.url.path,
+    )
+    return _response(problem)

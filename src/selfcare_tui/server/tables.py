@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -170,7 +171,19 @@ class Register(Base):
 
 class Reading(Base):
     __tablename__ = "readings"
-    __table_args__ = (Index("ix_readings_register_date", "register_id", "read_on"),)
+    __table_args__ = (
+        Index("ix_readings_register_date", "register_id", "read_on"),
+        # One actual reading per register and day, even under concurrent submissions; an
+        # estimate may share the day with the actual reading that later replaced it.
+        Index(
+            "uq_readings_register_day_actual",
+            "register_id",
+            "read_on",
+            unique=True,
+            sqlite_where=text("source != 'estimated'"),
+            postgresql_where=text("source != 'estimated'"),
+        ),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     register_id: Mapped[str] = mapped_column(ForeignKey("registers.id"))
     read_on: Mapped[dt.date] = mapped_column(Date)

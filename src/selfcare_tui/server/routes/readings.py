@@ -10,12 +10,14 @@ from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import func, select
 
 from selfcare_tui.api import models
+from selfcare_tui.api.models import ErrorCode
 
 from .. import convert, tables
 from ..bill_orders import order_bill
 from ..deps import CanRead, CanView, Config, CurrentUser, Db
 from ..idempotency import fingerprint, run_once
 from ..pagination import MAX_LIMIT, paginate
+from ..problems import refused
 from ..reading_rules import check_submission, last_accepted_before, reading_window
 from ..security import new_id
 from .places import meter_of, place_of
@@ -109,6 +111,10 @@ def submit_readings(
         key=idempotency_key,
         request_hash=fingerprint(grant.account.number, "readings", body.model_dump_json()),
         create=create,
+        conflict=refused(
+            ErrorCode.duplicate_reading,
+            f"A reading for this meter on {body.read_on} was recorded at the same moment.",
+        ),
     )
 
 
