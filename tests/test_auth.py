@@ -137,3 +137,32 @@ async def test_tokens_and_passwords_are_stored_only_as_digests(live_server: Live
         engine.dispose()
         assert client.access_token not in stored and client.refresh_token not in stored
         assert user.password_hash is not None and user.password_hash.startswith("$argon2id$")
+
+
+async def test_api_tokens_for_scripts_work_until_revoked(live_server: LiveServer) -> None:
+    """A script's token outlives access tokens and survives logout, until it is revoked."""
+    async with live_server.client() as client:
+        await client.login("maria", "maria-demo")
+        created = await client.create_api_token("nightly invoices", expires_in_days=30)
+        assert created.expires_at == NOW + dt.timedelta(days=30)
+        await client.logout()
+    live_server.clock.frozen = NOW + dt.timedelta(days=29)
+    async with live_server.client(access_token=created.token) as script:
+        assert (await script.me()).username == "maria"
+        listed = await script.api_tokens()
+        assert [(t.id, t.name, t.revoked) for t in listed] == [(created.id, created.name, False)]
+        assert all("token" not in t.model_dump() for t in listed)  # the secret is shown once
+        revoked = await script.revoke_api_token(created.id)
+        assert revoked.revoked
+        with pytest.raises(TokenRejected):
+            await script.me()
+
+
+async def test_api_tokens_expire(live_server: LiveServer) -> None:
+    async with live_server.client() as client:
+        await client.login("maria", "maria-demo")
+        created = await client.create_api_token("short", expires_in_days=1)
+    live_server.clock.frozen = NOW + dt.timedelta(days=1, seconds=1)
+    async with live_server.client(access_token=created.token) as script:
+        with pytest.raises(TokenRejected):
+            await script.me()

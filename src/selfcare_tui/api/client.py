@@ -307,6 +307,19 @@ class SelfcareClient:
     async def me(self) -> m.Me:
         return await self._get("/me", m.Me)
 
+    async def create_api_token(self, name: str, *, expires_in_days: int = 90) -> m.NewApiToken:
+        """A long-lived token for scripts (SELFCARE_TOKEN); its secret is shown only now."""
+        body = m.ApiTokenCreate(name=name, expires_in_days=expires_in_days)
+        response = await self._send("POST", "/auth/api-tokens", json=body.model_dump())
+        return m.NewApiToken.model_validate_json(response.content)
+
+    async def api_tokens(self) -> list[m.ApiToken]:
+        return await self._list("/auth/api-tokens", m.ApiToken)
+
+    async def revoke_api_token(self, token_id: str) -> m.ApiToken:
+        response = await self._send("DELETE", f"/auth/api-tokens/{token_id}")
+        return m.ApiToken.model_validate_json(response.content)
+
     # --- accounts -------------------------------------------------------------------
 
     async def accounts(

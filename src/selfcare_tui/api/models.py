@@ -155,6 +155,26 @@ class RevokeRequest(ApiModel):
     token: str
 
 
+class ApiTokenCreate(ApiModel):
+    """A long-lived token for scripts and cron jobs (SELFCARE_TOKEN), where no keyring is."""
+
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int = Field(default=90, ge=1, le=366)
+
+
+class ApiToken(ApiModel):
+    id: str
+    name: str
+    created_at: AwareDatetime
+    expires_at: AwareDatetime
+    revoked: bool
+
+
+class NewApiToken(ApiToken):
+    token: str
+    """Shown once, at creation; the server keeps only its digest."""
+
+
 class Me(ApiModel):
     username: str
     display_name: str

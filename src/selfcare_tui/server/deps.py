@@ -49,7 +49,7 @@ def current_user(
     token = db.get(tables.Token, digest(credentials.credentials))
     if (
         token is None
-        or token.kind != "access"
+        or token.kind not in ("access", "api")
         or token.revoked_at is not None
         or token.expires_at <= settings.now()
     ):

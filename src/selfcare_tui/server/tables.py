@@ -358,7 +358,11 @@ class Attachment(Base):
 
 
 class Token(Base):
-    """An issued access or refresh token; only its SHA-256 is stored."""
+    """An issued access, refresh or API token; only its SHA-256 is stored.
+
+    API tokens are long-lived bearer tokens a customer creates for scripts (SELFCARE_TOKEN);
+    their family is their public id, and they carry a name so they can be told apart.
+    """
 
     __tablename__ = "tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -369,6 +373,8 @@ class Token(Base):
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     used_at: Mapped[dt.datetime | None]
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime | None]
     user: Mapped[User] = relationship(lazy="joined")
 
 

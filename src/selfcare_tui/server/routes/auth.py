@@ -14,7 +14,7 @@ from selfcare_tui.api.models import ErrorCode
 
 from .. import tables, throttle
 from ..deps import Config, CurrentUser, Db
-from ..problems import ApiProblem
+from ..problems import ApiProblem, not_found
 from ..security import digest, new_id, new_token, verify_password
 from ..settings import Settings
 
@@ -38,6 +38,7 @@ def issue_tokens(
                 user_id=user.id,
                 family=family,
                 expires_at=now + settings.access_token_ttl,
+                created_at=now,
             ),
             tables.Token(
                 token_hash=digest(refresh),
@@ -45,6 +46,7 @@ def issue_tokens(
                 user_id=user.id,
                 family=family,
                 expires_at=now + settings.refresh_token_ttl,
+                created_at=now,
             ),
         ]
     )
@@ -165,3 +167,61 @@ def me(user: CurrentUser) -> models.Me:
         role=models.Role(user.role),
         mfa_enabled=user.mfa_secret is not None,
     )
+
+
+def _api_token(token: tables.Token) -> models.ApiToken:
+    assert token.name is not None and token.created_at is not None
+    return models.ApiToken(
+        id=token.family,
+        name=token.name,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked=token.revoked_at is not None,
+    )
+
+
+@me_router.post("/auth/api-tokens", response_model=models.NewApiToken, status_code=201)
+def create_api_token(
+    body: models.ApiTokenCreate, db: Db, settings: Config, user: CurrentUser
+) -> models.NewApiToken:
+    """A named long-lived token for unattended runs; the secret is shown only in this answer."""
+    secret, now = new_token(), settings.now()
+    token = tables.Token(
+        token_hash=digest(secret),
+        kind="api",
+        user_id=user.id,
+        family=new_id("AT"),
+        expires_at=now + timedelta(days=body.expires_in_days),
+        name=body.name,
+        created_at=now,
+    )
+    db.add(token)
+    db.commit()
+    return models.NewApiToken(**_api_token(token).model_dump(), token=secret)
+
+
+@me_router.get("/auth/api-tokens", response_model=list[models.ApiToken])
+def list_api_tokens(db: Db, user: CurrentUser) -> list[models.ApiToken]:
+    rows = db.scalars(
+        select(tables.Token)
+        .where(tables.Token.user_id == user.id, tables.Token.kind == "api")
+        .order_by(tables.Token.created_at)
+    )
+    return [_api_token(t) for t in rows]
+
+
+@me_router.delete("/auth/api-tokens/{token_id}", response_model=models.ApiToken)
+def revoke_api_token(token_id: str, db: Db, settings: Config, user: CurrentUser) -> models.ApiToken:
+    token = db.scalars(
+        select(tables.Token).where(
+            tables.Token.family == token_id,
+            tables.Token.kind == "api",
+            tables.Token.user_id == user.id,
+        )
+    ).first()
+    if token is None:
+        raise not_found("API token")
+    if token.revoked_at is None:
+        token.revoked_at = settings.now()
+        db.commit()
+    return _api_token(token)
