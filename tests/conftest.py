@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -100,3 +104,69 @@ async def maria(live_server: LiveServer) -> AsyncIterator[SelfcareClient]:
 async def anonymous(live_server: LiveServer) -> AsyncIterator[SelfcareClient]:
     async with live_server.client(retries=0) as client:
         yield client
+
+
+REPO = Path(__file__).parent.parent
+
+
+@dataclass
+class Cli:
+    """The real `selfcare` command, run as a subprocess with its own config and keyring."""
+
+    env: dict[str, str]
+    home: Path
+    server: str
+
+    def __call__(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "selfcare_tui", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**self.env, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+
+    @property
+    def keyring(self) -> dict[str, str]:
+        path = Path(self.env["SELFCARE_TEST_KEYRING"])
+        return dict(json.loads(path.read_text())) if path.exists() else {}
+
+    def login(self, username: str = "maria") -> None:
+        result = self(
+            "login",
+            "--server",
+            self.server,
+            "--username",
+            username,
+            "--password-stdin",
+            input=f"{username}-demo\n",
+        )
+        assert result.returncode == 0, result.stderr
+
+
+def cli_environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELFCARE_")}
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "PYTHON_KEYRING_BACKEND": "tests.keyring_backends.FileKeyring",
+            "SELFCARE_TEST_KEYRING": str(home / "keyring.json"),
+            "PYTHONPATH": str(REPO),
+            "LANG": "en_GB.UTF-8",
+            "COLUMNS": "200",
+        }
+    )
+    return env
+
+
+@pytest.fixture
+def cli(live_server: LiveServer, tmp_path: Path) -> Cli:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Cli(cli_environment(home), home, live_server.base_url)

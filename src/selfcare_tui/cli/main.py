@@ -9,13 +9,30 @@ import click
 
 from selfcare_tui import __version__
 
+from .auth import auth, login, logout, status
+from .context import State
+
 DEFAULT_PORT = 8765
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="selfcare")
-def cli() -> None:
-    """Self-service for electricity customers, in the terminal."""
+@click.option(
+    "--profile",
+    envvar="SELFCARE_PROFILE",
+    help="Which saved login to use (several servers or logins). Env: SELFCARE_PROFILE.",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.pass_context
+def cli(ctx: click.Context, profile: str | None, debug: bool) -> None:
+    """Self-service for electricity customers, in the terminal.
+
+    \b
+    Scripts: set SELFCARE_TOKEN (from `selfcare auth token create`) and SELFCARE_SERVER
+    to run without a keyring. Exit codes: 0 ok, 1 some items failed, 2 usage,
+    3 not logged in, 4 not found, 5 refused by a rule, 6 server unavailable.
+    """
+    ctx.obj = State(profile=profile, debug=debug)
 
 
 @cli.group(invoke_without_command=True)
@@ -86,6 +103,10 @@ def demo(port: int) -> None:
         click.echo(f"  {username:<10} {password:<14} {description}")
     click.echo("Press Ctrl+C to stop.")
     serve(settings, "127.0.0.1", port)
+
+
+for command in (login, logout, status, auth):
+    cli.add_command(command)
 
 
 def main() -> None:

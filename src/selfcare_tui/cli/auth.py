@@ -1,0 +1,237 @@
+"""`selfcare login`, `logout`, `status`, and `auth token` for scripts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from selfcare_tui import config
+from selfcare_tui.api import models
+from selfcare_tui.i18n import _, format_date, format_datetime, format_money
+from selfcare_tui.session import Session, log_in, log_out, server_for
+
+from . import output
+from .context import EXIT_AUTH, State, fail, pass_state, run, with_session
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _secret_from_stdin(lines: list[str], what: str) -> str:
+    if not lines:
+        fail(_("Expected the {what} on standard input.").format(what=what), EXIT_AUTH)
+    return lines.pop(0)
+
+
+@click.command()
+@click.option("--server", help="Server URL (default: the profile's, else http://127.0.0.1:8765).")
+@click.option("--username", "-u", help="Your username (default: the profile's).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password (and, if asked, the one-time code on the next line) from stdin.",
+)
+@pass_state
+def login(state: State, server: str | None, username: str | None, password_stdin: bool) -> None:
+    """Log in and keep the login in the OS keyring.
+
+    The password is asked for (never given as an argument) and is not stored: the keyring
+    keeps a refresh token, under a service name that includes the server. If your login has
+    a second factor, you are asked for its one-time code.
+
+    \b
+    Examples:
+      selfcare login --server https://selfcare.example.com --username maria
+      printf '%s\\n' "$PASSWORD" | selfcare login -u maria --password-stdin
+    """
+    profile = config.load().profile(state.profile)
+    server = (server or server_for(profile)).rstrip("/")
+    lines = sys.stdin.read().splitlines() if password_stdin else []
+    if not password_stdin and not _interactive():
+        fail(
+            _(
+                "Cannot ask for a password: standard input is not a terminal. Use "
+                "--password-stdin, or set SELFCARE_TOKEN for unattended runs."
+            ),
+            EXIT_AUTH,
+        )
+    username = username or profile.username
+    if not username:
+        if not _interactive():
+            fail(_("Give --username: standard input is not a terminal."), EXIT_AUTH)
+        username = click.prompt(_("Username"))
+    assert username is not None
+    password = (
+        _secret_from_stdin(lines, _("password"))
+        if password_stdin
+        else click.prompt(
+            _("Password for {user} at {server}").format(user=username, server=server),
+            hide_input=True,
+        )
+    )
+
+    def one_time_code() -> str:
+        if password_stdin:
+            return _secret_from_stdin(lines, _("one-time code"))
+        code: str = click.prompt(_("One-time code from your authenticator app"))
+        return code
+
+    me, _stored = run(
+        state, lambda: log_in(state.profile, server, username, password, one_time_code)
+    )
+    output.note(
+        _("Logged in to {server} as {name} ({user}).").format(
+            server=server, name=me.display_name, user=me.username
+        )
+    )
+
+
+@click.command()
+@pass_state
+def logout(state: State) -> None:
+    """Revoke this profile's login on the server and delete it from the keyring."""
+    if run(state, lambda: log_out(state.profile)):
+        output.note(_("Logged out."))
+    else:
+        output.note(_("Not logged in."))
+
+
+@click.command()
+@output.json_option
+@pass_state
+def status(state: State, as_json: bool) -> None:
+    """Who you are, the account in view, the next reading window and anything due.
+
+    \b
+    Example:
+      selfcare status --json | jq .balance
+    """
+
+    async def gather(session: Session) -> dict[str, object]:
+        client = session.client
+        me = await client.me()
+        number = await session.account_number()
+        account = await client.account(number)
+        window = await client.reading_window(number)
+        page = await client.invoices_page(number, status=models.InvoiceStatus.open, limit=20)
+        return {
+            "server": session.server,
+            "user": me,
+            "account": account,
+            "reading_window": window,
+            "open_invoices": page.items,
+        }
+
+    result = with_session(state, gather)
+    me = result["user"]
+    account = result["account"]
+    window = result["reading_window"]
+    invoices = result["open_invoices"]
+    assert isinstance(me, models.Me) and isinstance(account, models.Account)
+    assert isinstance(window, models.ReadingWindow) and isinstance(invoices, list)
+    if as_json:
+        output.emit_json(
+            {
+                "server": result["server"],
+                "user": me.model_dump(mode="json"),
+                "account": account.model_dump(mode="json"),
+                "reading_window": window.model_dump(mode="json"),
+                "open_invoices": [i.model_dump(mode="json") for i in invoices],
+            }
+        )
+        return
+    if window.is_open:
+        window_text = _("open until {day}").format(day=format_date(window.closes_on))
+    else:
+        window_text = _("opens on {day}").format(day=format_date(window.opens_on))
+    rows = [
+        (_("Server"), str(result["server"])),
+        (_("Logged in as"), f"{me.display_name} ({me.username}, {me.role.value})"),
+        (_("Account"), f"{account.number} {account.name} ({account.access.value})"),
+        (_("Balance"), format_money(account.balance)),
+        (_("Reading window"), window_text),
+    ]
+    for invoice in invoices:
+        rows.append(
+            (
+                _("Due"),
+                _("{amount} by {day} (invoice {number})").format(
+                    amount=format_money(invoice.balance),
+                    day=format_date(invoice.due_on),
+                    number=invoice.number,
+                ),
+            )
+        )
+    output.fields(rows)
+
+
+@click.group()
+def auth() -> None:
+    """Tokens for scripts and cron jobs."""
+
+
+@auth.group()
+def token() -> None:
+    """Long-lived API tokens: set SELFCARE_TOKEN to one to run without a keyring."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="What the token is for, e.g. 'nightly invoices'.")
+@click.option("--expires-in-days", default=90, show_default=True, type=click.IntRange(1, 366))
+@output.json_option
+@pass_state
+def token_create(state: State, name: str, expires_in_days: int, as_json: bool) -> None:
+    """Create a token; it is printed once, to stdout, and never shown again.
+
+    \b
+    Example:
+      export SELFCARE_TOKEN=$(selfcare auth token create --name cron)
+    """
+    created = with_session(
+        state, lambda s: s.client.create_api_token(name, expires_in_days=expires_in_days)
+    )
+    if as_json:
+        output.emit_json(created)
+        return
+    click.echo(created.token)
+    output.note(
+        _("Token {id} expires {when}. Keep it like a password.").format(
+            id=created.id, when=format_datetime(created.expires_at)
+        )
+    )
+
+
+@token.command("list")
+@output.json_option
+@pass_state
+def token_list(state: State, as_json: bool) -> None:
+    """Your API tokens (their secrets are not shown)."""
+    tokens = with_session(state, lambda s: s.client.api_tokens())
+    if as_json:
+        output.emit_json(tokens)
+        return
+    output.table(
+        None,
+        [_("ID"), _("Name"), _("Created"), _("Expires"), _("State")],
+        [
+            (
+                t.id,
+                t.name,
+                format_datetime(t.created_at),
+                format_datetime(t.expires_at),
+                _("revoked") if t.revoked else _("active"),
+            )
+            for t in tokens
+        ],
+    )
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@pass_state
+def token_revoke(state: State, token_id: str) -> None:
+    """Revoke an API token at once."""
+    with_session(state, lambda s: s.client.revoke_api_token(token_id))
+    output.note(_("Token {id} revoked.").format(id=token_id))

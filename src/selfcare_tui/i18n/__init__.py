@@ -1,0 +1,87 @@
+"""Translations (gettext catalogs) and locale-aware formatting of money, numbers and dates.
+
+Every user-facing string goes through `_()`, so a translation is a catalog under
+`i18n/locale/<lang>/LC_MESSAGES/selfcare.mo`, not a code change. The locale comes from
+SELFCARE_LOCALE, else the usual LC_ALL / LC_MESSAGES / LANG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import os
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency, format_decimal
+
+from selfcare_tui.api.models import Money
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "selfcare"
+DEFAULT_LOCALE = "en_GB"
+
+
+def _locale_name() -> str:
+    for variable in ("SELFCARE_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        name = value.split(".")[0].split("@")[0]
+        if name and name not in ("C", "POSIX"):
+            return name
+    return DEFAULT_LOCALE
+
+
+@cache
+def locale() -> Locale:
+    try:
+        return Locale.parse(_locale_name())
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+@cache
+def _translation() -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[str(locale())], fallback=True)
+
+
+def _(message: str) -> str:
+    """Translate a message; the English text itself when no catalog has it."""
+    return _translation().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation().ngettext(singular, plural, n)
+
+
+def format_money(money: Money) -> str:
+    return format_currency(money.amount, money.currency, locale=locale())
+
+
+def format_number(value: Decimal | int, decimals: int | None = None) -> str:
+    if decimals is not None:
+        pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+        return format_decimal(value, format=pattern, locale=locale())
+    return format_decimal(value, locale=locale())
+
+
+def format_kwh(value: Decimal) -> str:
+    return _("{amount} kWh").format(amount=format_number(value, 1))
+
+
+def format_date(value: dt.date) -> str:
+    return _babel_date(value, format="medium", locale=locale())
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """In the user's local time zone, which is what they read clocks in."""
+    return _babel_datetime(value.astimezone(), format="medium", locale=locale())
+
+
+def reset() -> None:
+    """Forget the cached locale, after the environment changed (tests, settings)."""
+    locale.cache_clear()
+    _translation.cache_clear()

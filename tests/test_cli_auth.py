@@ -1,0 +1,155 @@
+"""`selfcare login`, `logout`, `status` and `auth token` as a user runs them: subprocesses."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pyotp
+
+from selfcare_tui.server.demo import AGENT_TOTP_SECRET, FLAT_ACCOUNT
+
+from .conftest import NOW, Cli
+
+
+def test_login_keeps_a_refresh_token_in_the_keyring_and_the_profile_in_toml(cli: Cli) -> None:
+    result = cli(
+        "login", "--server", cli.server, "-u", "maria", "--password-stdin", input="maria-demo\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Logged in" in result.stderr and result.stdout == ""
+    service = f"selfcare-tui {cli.server}"
+    assert list(cli.keyring) == [f"{service}\0maria"]
+    assert "maria-demo" not in cli.keyring.values()  # a token, never the password
+    config = tomllib.loads((cli.home / "config" / "selfcare-tui" / "config.toml").read_text())
+    assert config["profiles"]["default"] == {"server": cli.server, "username": "maria"}
+    assert "maria-demo" not in json.dumps(config)
+
+
+def test_status_shows_who_what_and_what_is_due(cli: Cli) -> None:
+    cli.login()
+    result = cli("status")
+    assert result.returncode == 0, result.stderr
+    assert "Maria" in result.stdout and FLAT_ACCOUNT in result.stdout
+    assert "opens on 30 Nov 2026" in result.stdout  # the window opens on the month's last day
+    data = json.loads(cli("status", "--json").stdout)
+    assert data["user"]["username"] == "maria"
+    assert data["account"]["number"] == FLAT_ACCOUNT
+    assert data["reading_window"] == {
+        "is_open": False,
+        "opens_on": "2026-11-30",
+        "closes_on": "2026-12-03",
+    }
+    assert [i["status"] for i in data["open_invoices"]] == ["open"]
+
+
+def test_every_command_refreshes_and_rotates_the_stored_token(cli: Cli) -> None:
+    cli.login()
+    before = dict(cli.keyring)
+    assert cli("status").returncode == 0
+    assert cli.keyring.keys() == before.keys() and cli.keyring != before
+
+
+def test_logout_revokes_on_the_server_and_forgets_the_token(cli: Cli) -> None:
+    cli.login()
+    stored = next(iter(cli.keyring.values()))
+    assert cli("logout").returncode == 0
+    assert cli.keyring == {}
+    again = cli("status")
+    assert again.returncode == 3
+    assert "selfcare login" in again.stderr and "SELFCARE_TOKEN" in again.stderr
+    # The revoked token is dead on the server too, not only forgotten here.
+    (cli.home / "keyring.json").write_text(
+        json.dumps({f"selfcare-tui {cli.server}\0maria": stored})
+    )
+    revoked = cli("status")
+    assert revoked.returncode == 3 and "Log in again" in revoked.stderr
+
+
+def test_wrong_password_exits_3_without_traceback(cli: Cli) -> None:
+    result = cli("login", "--server", cli.server, "-u", "maria", "--password-stdin", input="x\n")
+    assert result.returncode == 3
+    assert "Wrong username or password" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli.keyring == {}
+
+
+def test_no_prompt_without_a_terminal(cli: Cli) -> None:
+    result = cli("login", "--server", cli.server, "-u", "maria", input="")
+    assert result.returncode == 3
+    assert "not a terminal" in result.stderr and "SELFCARE_TOKEN" in result.stderr
+    status = cli("status", input="")
+    assert status.returncode == 3
+
+
+def test_second_factor_code_on_the_next_line(cli: Cli) -> None:
+    code = pyotp.TOTP(AGENT_TOTP_SECRET).at(NOW)
+    result = cli(
+        "login",
+        "--server",
+        cli.server,
+        "-u",
+        "agent",
+        "--password-stdin",
+        input=f"agent-demo\n{code}\n",
+    )
+    assert result.returncode == 0, result.stderr
+    me = json.loads(cli("status", "--json").stdout)["user"]
+    assert me["role"] == "agent"
+
+
+def test_api_token_runs_a_script_without_keyring(cli: Cli) -> None:
+    cli.login()
+    created = cli("auth", "token", "create", "--name", "cron")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    env = {
+        "SELFCARE_TOKEN": token,
+        "SELFCARE_SERVER": cli.server,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    result = cli("status", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["user"]["username"] == "maria"
+    assert token not in result.stderr + result.stdout
+    listed = json.loads(cli("auth", "token", "list", "--json").stdout)
+    assert [t["name"] for t in listed] == ["cron"] and "token" not in listed[0]
+    assert cli("auth", "token", "revoke", listed[0]["id"]).returncode == 0
+    assert cli("status", env=env).returncode == 3
+
+
+def test_no_keyring_is_explained_and_nothing_is_written(cli: Cli) -> None:
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = cli(
+        "login",
+        "--server",
+        cli.server,
+        "-u",
+        "maria",
+        "--password-stdin",
+        input="maria-demo\n",
+        env=env,
+    )
+    assert result.returncode == 3
+    assert "No OS keyring" in result.stderr
+    assert "SELFCARE_TOKEN" in result.stderr and "keyring backend" in result.stderr
+    assert not any(p.is_file() for p in cli.home.rglob("*"))  # no keyring file, no profile
+
+
+def test_profiles_keep_logins_apart(cli: Cli) -> None:
+    cli.login("maria")
+    result = cli(
+        "--profile",
+        "business",
+        "login",
+        "--server",
+        cli.server,
+        "-u",
+        "acme",
+        "--password-stdin",
+        input="acme-demo\n",
+    )
+    assert result.returncode == 0, result.stderr
+    maria = json.loads(cli("status", "--json").stdout)["user"]["username"]
+    acme = json.loads(cli("status", "--json", env={"SELFCARE_PROFILE": "business"}).stdout)
+    assert (maria, acme["user"]["username"]) == ("maria", "acme")
