@@ -116,3 +116,13 @@ def with_session(
             await session.aclose()
 
     return run(state, go)
+
+
+account_option = click.option(
+    "--account",
+    "-a",
+    "account",
+    metavar="NUMBER",
+    help="Account number to act on (default: the one chosen with `selfcare accounts use`, "
+    "else your first).",
+)

@@ -9,6 +9,18 @@ import click
 
 from selfcare_tui import __version__
 
+from . import (
+    accounts,
+    invoices,
+    invoices_download,
+    mandates,
+    outages,
+    payments,
+    places,
+    profile,
+    readings,
+    requests,
+)
 from .auth import auth, login, logout, status
 from .context import State
 
@@ -107,6 +119,24 @@ def demo(port: int) -> None:
 
 for command in (login, logout, status, auth):
     cli.add_command(command)
+for module in (
+    accounts,
+    places,
+    readings,
+    invoices,
+    payments,
+    outages,
+    requests,
+    profile,
+    mandates,
+):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+# `selfcare invoices download` lives in its own module; it joins the `invoices` group.
+for command in invoices_download.COMMANDS:
+    group = cli.commands.get("invoices")
+    if isinstance(group, click.Group):
+        group.add_command(command)
 
 
 def main() -> None:

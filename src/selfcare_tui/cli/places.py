@@ -1,0 +1,7 @@
+"""Commands of the `selfcare` CLI (being written)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
