@@ -246,3 +246,21 @@ def test_synthetic_customers_are_added() -> None:
 def test_refuses_a_database_that_has_users(db: Session) -> None:
     with pytest.raises(ValueError, match="empty database"):
         demo.seed_demo(db, today=TODAY)
+
+
+def test_requests_show_each_stage_of_their_life(db: Session) -> None:
+    """A grid connection under review, a draft missing documents, an answered complaint."""
+    requests = {r.id: r for r in db.scalars(select(tables.Request))}
+    grid, holder, complaint = (requests[f"RQ00000000{n}"] for n in (1, 2, 3))
+    assert (grid.type_code, grid.status, grid.stage) == (
+        "grid_connection",
+        "in_progress",
+        "technical_review",
+    )
+    assert [h.status for h in grid.history] == ["draft", "submitted", "in_progress"]
+    assert (holder.status, [a.document_code for a in holder.attachments]) == (
+        "draft",
+        ["identity_document"],
+    )
+    assert complaint.history[-1].note and complaint.status == "completed"
+    assert all(a.content.startswith(b"%PDF-") for r in requests.values() for a in r.attachments)
