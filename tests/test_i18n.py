@@ -1,0 +1,52 @@
+"""Money, numbers and dates follow the user's locale; messages fall back to English."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from selfcare_tui import i18n
+from selfcare_tui.api.models import Money
+
+
+@pytest.fixture
+def locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    yield monkeypatch
+    i18n.reset()
+
+
+def use(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("SELFCARE_LOCALE", name)
+    i18n.reset()
+
+
+def test_estonian_formats(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "et_EE")
+    assert i18n.format_money(Money(amount=Decimal("1234.5"))) == "1\xa0234,50\xa0€"
+    assert i18n.format_kwh(Decimal("12345.67")) == "12\xa0345,7 kWh"
+    assert i18n.format_date(dt.date(2026, 11, 30)) == "30. nov 2026"
+
+
+def test_british_english_formats(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "en_GB")
+    assert i18n.format_money(Money(amount=Decimal("1234.5"))) == "€1,234.50"
+    assert i18n.format_date(dt.date(2026, 11, 30)) == "30 Nov 2026"
+
+
+def test_unknown_or_c_locale_falls_back_to_british_english(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "xx_YY")
+    assert str(i18n.locale()) == "en_GB"
+    locale.delenv("SELFCARE_LOCALE")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        locale.delenv(variable, raising=False)
+    locale.setenv("LANG", "C.UTF-8")
+    i18n.reset()
+    assert str(i18n.locale()) == "en_GB"
+
+
+def test_messages_without_a_catalog_stay_english(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "ro_RO")
+    assert i18n._("Logged out.") == "Logged out."
