@@ -39,13 +39,16 @@ def not_logged_in_message(profile: str | None) -> str:
     ).format(flag=flag)
 
 
-def keyring_unavailable_message() -> str:
-    return _(
+def keyring_unavailable_message(error: BaseException | None = None) -> str:
+    message = _(
         "No OS keyring is available to keep your login safe, so it was not stored. Either set "
         "SELFCARE_TOKEN to a token from `selfcare auth token create` (for scripts and servers), "
         "or install a keyring backend (on Linux: gnome-keyring or KeePassXC with the Secret "
         "Service, and a D-Bus session)."
     )
+    if error is None:
+        return message
+    return _("{message} The keyring said: {error}").format(message=message, error=error)
 
 
 class CredentialStore:
@@ -54,7 +57,10 @@ class CredentialStore:
     def __init__(self) -> None:
         import keyring
 
-        backend = keyring.get_keyring()
+        try:
+            backend = keyring.get_keyring()
+        except Exception as exc:  # a named backend that cannot load (PYTHON_KEYRING_BACKEND)
+            raise KeyringUnavailable(keyring_unavailable_message(exc)) from exc
         module = type(backend).__module__
         names = [module] + [type(b).__module__ for b in getattr(backend, "backends", [])]
         if module.startswith(_UNSAFE_BACKENDS) or (
@@ -72,14 +78,14 @@ class CredentialStore:
         try:
             token: str | None = self._keyring.get_password(self.service(server), username)
         except self._keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"{keyring_unavailable_message()} ({exc})") from exc
+            raise KeyringUnavailable(keyring_unavailable_message(exc)) from exc
         return token
 
     def store(self, server: str, username: str, refresh_token: str) -> None:
         try:
             self._keyring.set_password(self.service(server), username, refresh_token)
         except self._keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"{keyring_unavailable_message()} ({exc})") from exc
+            raise KeyringUnavailable(keyring_unavailable_message(exc)) from exc
 
     def forget(self, server: str, username: str) -> None:
         try:
@@ -87,7 +93,7 @@ class CredentialStore:
         except self._keyring.errors.PasswordDeleteError:
             pass
         except self._keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"{keyring_unavailable_message()} ({exc})") from exc
+            raise KeyringUnavailable(keyring_unavailable_message(exc)) from exc
 
 
 @dataclass
