@@ -1,7 +1,196 @@
-"""Commands of the `selfcare` CLI (being written)."""
+"""`selfcare mandates list|grant|revoke`: letting another customer act on your account."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
-COMMANDS: list[click.Command] = []
+from selfcare_tui.api import models
+from selfcare_tui.i18n import _, format_datetime
+from selfcare_tui.session import Session
+
+from . import output
+from .context import State, account_option, pass_state, with_session
+
+
+def state_label(mandate: models.Mandate, now: dt.datetime) -> str:
+    if mandate.revoked:
+        return _("revoked")
+    if mandate.expires_at <= now:
+        return _("expired")
+    return _("active")
+
+
+def mandate_rows(mandates: list[models.Mandate]) -> list[tuple[str, ...]]:
+    now = dt.datetime.now(dt.UTC)
+    return [
+        (
+            m.id,
+            m.delegate_username,
+            ", ".join(s.value for s in m.scopes),
+            format_datetime(m.expires_at),
+            state_label(m, now),
+            format_datetime(m.created_at),
+        )
+        for m in mandates
+    ]
+
+
+def mandate_table(mandates: list[models.Mandate]) -> None:
+    output.table(
+        None,
+        [_("ID"), _("Delegate"), _("Scopes"), _("Ends"), _("State"), _("Given")],
+        mandate_rows(mandates),
+    )
+
+
+def _end_of_day(
+    ctx: click.Context, param: click.Parameter, value: dt.datetime | None
+) -> dt.datetime | None:
+    """A mandate "until 2027-06-30" lasts through that day, in the user's time zone."""
+    if value is None:
+        return None
+    day = value.date()
+    if day < dt.date.today():
+        raise click.BadParameter(
+            _("{day} is in the past: a mandate must end today or later.").format(day=day)
+        )
+    return dt.datetime.combine(day, dt.time(23, 59, 59)).astimezone()
+
+
+@click.group()
+def mandates() -> None:
+    """Let another customer act on your account.
+
+    A mandate lets another customer view your account, enter readings, pay or send
+    requests for you, until a day you choose.
+    """
+
+
+@mandates.command("list")
+@account_option
+@output.json_option
+@pass_state
+def mandates_list(state: State, account: str | None, as_json: bool) -> None:
+    """Mandates given on the account, newest first, also revoked and expired ones.
+
+    \b
+    Examples:
+      selfcare mandates list
+      selfcare mandates list --json | jq -r '.[] | select(.revoked | not) | .id'
+    """
+
+    async def fetch(session: Session) -> list[models.Mandate]:
+        return await session.client.mandates(await session.account_number(account))
+
+    found = with_session(state, fetch)
+    if as_json:
+        output.emit_json(found)
+        return
+    if not found:
+        output.note(_("No mandates on this account."))
+        return
+    mandate_table(found)
+
+
+@mandates.command("grant")
+@account_option
+@click.option(
+    "--to",
+    "delegate",
+    required=True,
+    metavar="USERNAME",
+    help="The other customer's login name.",
+)
+@click.option(
+    "--scope",
+    "scopes",
+    required=True,
+    multiple=True,
+    type=click.Choice([s.value for s in models.Scope]),
+    help="What they may do; repeat for several.",
+)
+@click.option(
+    "--expires",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_end_of_day,
+    metavar="YYYY-MM-DD",
+    help="The last day the mandate holds.",
+)
+@output.json_option
+@pass_state
+def mandates_grant(
+    state: State,
+    account: str | None,
+    delegate: str,
+    scopes: tuple[str, ...],
+    expires: dt.datetime,
+    as_json: bool,
+) -> None:
+    """Let another customer act on the account, within scopes, until a day.
+
+    Only the account holder may give a mandate, and only to another customer's login.
+
+    \b
+    Examples:
+      selfcare mandates grant --to jaan --scope view --scope readings --expires 2027-06-30
+    """
+    delegate = delegate.strip()
+    if not delegate:
+        raise click.BadParameter(_("give the other customer's login name."), param_hint="--to")
+    grant = models.MandateGrant(
+        delegate_username=delegate,
+        scopes=[models.Scope(s) for s in dict.fromkeys(scopes)],
+        expires_at=expires,
+    )
+
+    async def give(session: Session) -> models.Mandate:
+        number = await session.account_number(account)
+        return await session.client.grant_mandate(number, grant)
+
+    mandate = with_session(state, give)
+    if as_json:
+        output.emit_json(mandate)
+        return
+    output.note(
+        _("{user} may now act on account {number} ({scopes}) until {when}.").format(
+            user=mandate.delegate_username,
+            number=mandate.account_number,
+            scopes=", ".join(s.value for s in mandate.scopes),
+            when=format_datetime(mandate.expires_at),
+        )
+    )
+    mandate_table([mandate])
+
+
+@mandates.command("revoke")
+@account_option
+@click.argument("mandate_id", metavar="ID")
+@output.json_option
+@pass_state
+def mandates_revoke(state: State, account: str | None, mandate_id: str, as_json: bool) -> None:
+    """End a mandate at once (its ID is in `selfcare mandates list`).
+
+    \b
+    Example:
+      selfcare mandates revoke MD000000001
+    """
+
+    async def revoke(session: Session) -> models.Mandate:
+        number = await session.account_number(account)
+        return await session.client.revoke_mandate(number, mandate_id)
+
+    mandate = with_session(state, revoke)
+    if as_json:
+        output.emit_json(mandate)
+        return
+    output.note(
+        _("Revoked mandate {id}: {user} can no longer act on account {number}.").format(
+            id=mandate.id, user=mandate.delegate_username, number=mandate.account_number
+        )
+    )
+
+
+COMMANDS: list[click.Command] = [mandates]

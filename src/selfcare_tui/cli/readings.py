@@ -1,7 +1,477 @@
-"""Commands of the `selfcare` CLI (being written)."""
+"""`selfcare readings list|submit` and `selfcare consumption`: what the meters say, and what
+the customer says they say."""
 
 from __future__ import annotations
 
-import click
+import csv
+import datetime as dt
+import re
+import sys
+from decimal import Decimal, InvalidOperation
 
-COMMANDS: list[click.Command] = []
+import click
+from babel.dates import format_skeleton
+
+from selfcare_tui.api import models
+from selfcare_tui.api.errors import RuleViolation
+from selfcare_tui.i18n import (
+    _,
+    format_date,
+    format_datetime,
+    format_kwh,
+    format_money,
+    format_number,
+    locale,
+    ngettext,
+)
+from selfcare_tui.session import Session
+
+from . import output
+from .context import EXIT_REFUSED, State, account_option, describe, fail, pass_state, with_session
+from .places import find_meter, place_option, register_label, source_label
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+meter_option = click.option(
+    "--meter",
+    "-m",
+    "meter_ref",
+    metavar="METER",
+    help="Meter ID or the serial number on the device (default: the account's only meter).",
+)
+
+
+def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not MONTH.match(text):
+        raise click.BadParameter(_("{value!r} is not a month such as 2026-01.").format(value=value))
+    return text
+
+
+def find_register(meter: models.Meter, ref: str) -> models.Register:
+    """A register by its code (1.8.1), its kind (day) or its ID: whatever the user has at hand."""
+    for register in meter.registers:
+        if ref in (register.code, register.kind.value, register.id):
+            return register
+    raise click.BadParameter(
+        _("meter {meter} has no register {ref!r}; its registers: {registers}.").format(
+            meter=meter.serial_number,
+            ref=ref,
+            registers=", ".join(register_label(r) for r in meter.registers),
+        ),
+        param_hint="--register",
+    )
+
+
+def _places(value: Decimal) -> tuple[int, int]:
+    """Digits before and after the decimal point, counted as the server counts them."""
+    _sign, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        return len(digits) + exponent, 0
+    return max(1, len(digits) + exponent), -exponent
+
+
+def checked_value(register: models.Register, text: str) -> Decimal:
+    """The value as the server would accept it, or a usage error naming the register.
+
+    Checking here what the meter's dial can show saves a round trip and a refusal that
+    names a JSON path instead of the register the customer looks at.
+    """
+    hint = _("register {label}").format(label=register_label(register))
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise click.BadParameter(
+            _("{value!r} is not a meter reading: give a number such as 12345.6.").format(
+                value=text
+            ),
+            param_hint=hint,
+        )
+    integers, decimals = _places(value)
+    if integers > register.integer_places:
+        raise click.BadParameter(
+            ngettext(
+                "{value} has {count} digits before the decimal point; the register shows at "
+                "most {allowed}.",
+                "{value} has {count} digits before the decimal point; the register shows at "
+                "most {allowed}.",
+                register.integer_places,
+            ).format(value=text, count=integers, allowed=register.integer_places),
+            param_hint=hint,
+        )
+    if decimals > register.decimal_places:
+        raise click.BadParameter(
+            ngettext(
+                "{value} has {count} decimal places; the register shows at most {allowed} "
+                "decimal place.",
+                "{value} has {count} decimal places; the register shows at most {allowed} "
+                "decimal places.",
+                register.decimal_places,
+            ).format(value=text, count=decimals, allowed=register.decimal_places),
+            param_hint=hint,
+        )
+    return value
+
+
+def register_values(
+    meter: models.Meter, positional: tuple[str, ...], named: tuple[str, ...]
+) -> list[models.RegisterValue]:
+    if positional and named:
+        raise click.UsageError(_("Give the values either in register order or with --register."))
+    if named:
+        pairs = []
+        for item in named:
+            ref, equals, text = item.partition("=")
+            if not equals:
+                raise click.BadParameter(
+                    _("{item!r} is not REGISTER=VALUE, e.g. 1.8.1=12345.6.").format(item=item),
+                    param_hint="--register",
+                )
+            pairs.append((find_register(meter, ref.strip()), text))
+        ids = [r.id for r, _text in pairs]
+        if len(set(ids)) != len(ids):
+            raise click.BadParameter(_("a register is given twice."), param_hint="--register")
+    else:
+        if len(positional) != len(meter.registers):
+            raise click.UsageError(
+                _(
+                    "Meter {meter} has {count} registers ({registers}): give one value for each, "
+                    "in that order, or name them with --register REGISTER=VALUE."
+                ).format(
+                    meter=meter.serial_number,
+                    count=len(meter.registers),
+                    registers=", ".join(register_label(r) for r in meter.registers),
+                )
+            )
+        pairs = list(zip(meter.registers, positional, strict=True))
+    return [
+        models.RegisterValue(register_id=register.id, value=checked_value(register, text))
+        for register, text in pairs
+    ]
+
+
+@click.group()
+def readings() -> None:
+    """Meter readings: check them, enter your own."""
+
+
+@readings.command("list")
+@account_option
+@meter_option
+@click.option(
+    "--register",
+    "-r",
+    "register_ref",
+    metavar="REGISTER",
+    help="Only this register: its code (1.8.1), kind (day, night) or ID.",
+)
+@click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="From this day on.")
+@click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Up to and including this day.")
+@output.json_option
+@pass_state
+def readings_list(
+    state: State,
+    account: str | None,
+    meter_ref: str | None,
+    register_ref: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Readings recorded for a meter, newest first, with who read them: you (customer), the
+    utility's reader (utility), an estimate (estimated) or the smart meter (remote).
+
+    \b
+    Examples:
+      selfcare readings list --since 2026-01-01
+      selfcare readings list --meter EMH000000001 --register day --json
+    """
+    if since and until and since > until:
+        raise click.UsageError(_("--since is after --until: nothing can match."))
+
+    async def fetch(session: Session) -> tuple[models.Meter, list[models.Reading]]:
+        client = session.client
+        number = await session.account_number(account)
+        meter = await find_meter(client, number, meter_ref)
+        register = find_register(meter, register_ref) if register_ref else None
+        found = [
+            r
+            async for r in client.iter_readings(
+                number,
+                meter.id,
+                register_id=register.id if register else None,
+                since=since.date() if since else None,
+                until=until.date() if until else None,
+            )
+        ]
+        return meter, found
+
+    meter, found = with_session(state, fetch)
+    if as_json:
+        output.emit_json(found)
+        return
+    if not found:
+        output.note(_("No readings of meter {meter} in this period.").format(meter=meter.id))
+        return
+    registers = {r.id: r for r in meter.registers}
+    output.table(
+        _("Meter {serial} ({meter})").format(serial=meter.serial_number, meter=meter.id),
+        [_("Date"), _("Register"), _("Reading"), _("Source"), _("Received")],
+        [
+            (
+                format_date(r.read_on),
+                register_label(registers[r.register_id]),
+                format_number(r.value, registers[r.register_id].decimal_places),
+                source_label(r.source),
+                format_datetime(r.submitted_at),
+            )
+            for r in found
+        ],
+    )
+
+
+@readings.command("submit")
+@account_option
+@meter_option
+@click.option(
+    "--date",
+    "read_on",
+    type=DATE,
+    metavar="YYYY-MM-DD",
+    help="The day you read the meter (YYYY-MM-DD; default: today).",
+)
+@click.option(
+    "--register",
+    "-r",
+    "named",
+    multiple=True,
+    metavar="REGISTER=VALUE",
+    help="A register's value, by code or kind (1.8.1=12345.6, night=2345); repeat per register.",
+)
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="The value is right although far above the usual use: record it anyway.",
+)
+@click.option(
+    "--order-bill",
+    is_flag=True,
+    help="Also bill on this reading now (any day, also outside the reading window); "
+    "it replaces the estimated bill.",
+)
+@output.json_option
+@click.argument("values", nargs=-1, metavar="[VALUE]...")
+@pass_state
+def readings_submit(
+    state: State,
+    account: str | None,
+    meter_ref: str | None,
+    read_on: dt.datetime | None,
+    named: tuple[str, ...],
+    confirm: bool,
+    order_bill: bool,
+    as_json: bool,
+    values: tuple[str, ...],
+) -> None:
+    """Enter a meter reading: the VALUEs in register order (see `selfcare meters`), or each
+    register named with --register.
+
+    Readings are taken in the reading window (the month's last day to the 3rd of the next
+    month); with --order-bill on any day. The values are checked against what the meter can
+    show before anything is sent.
+
+    \b
+    Examples:
+      selfcare readings submit --date 2026-11-30 27310.5 37120
+      selfcare readings submit --register day=27310.5 --register night=37120
+      selfcare readings submit --order-bill 27310.5 37120 --json
+    """
+    if not values and not named:
+        raise click.UsageError(_("Give the readings: VALUE... or --register REGISTER=VALUE."))
+    day = read_on.date() if read_on else dt.date.today()
+
+    async def submit(
+        session: Session,
+    ) -> tuple[models.Meter, models.ReadingReceipt | RuleViolation]:
+        client = session.client
+        number = await session.account_number(account)
+        meter = await find_meter(client, number, meter_ref)
+        submission = models.ReadingSubmission(
+            meter_id=meter.id,
+            read_on=day,
+            values=register_values(meter, values, named),
+            confirm_implausible=confirm,
+            order_bill=order_bill,
+        )
+        try:
+            return meter, await client.submit_readings(number, submission)
+        except RuleViolation as error:
+            if error.code in (
+                models.ErrorCode.implausible_jump,
+                models.ErrorCode.outside_reading_window,
+            ):
+                return meter, error
+            raise
+
+    meter, result = with_session(state, submit)
+    if isinstance(result, RuleViolation):
+        fail(
+            _("Error: {message}").format(message=describe(result)) + "\n" + _refusal_hint(result),
+            EXIT_REFUSED,
+        )
+    if as_json:
+        output.emit_json(result)
+        return
+    registers = {r.id: r for r in meter.registers}
+    used = {c.register_id: c for c in result.consumption_since_last}
+    output.note(
+        _("Recorded the reading of meter {serial} on {day}.").format(
+            serial=meter.serial_number, day=format_date(day)
+        )
+    )
+    output.table(
+        None,
+        [_("Register"), _("Reading"), _("Used since the last reading")],
+        [
+            (
+                register_label(registers[r.register_id]),
+                format_number(r.value, registers[r.register_id].decimal_places),
+                _used_text(used[r.register_id]) if r.register_id in used else "",
+            )
+            for r in result.readings
+        ],
+    )
+    invoice = result.ordered_invoice
+    if invoice is not None:
+        output.fields(
+            [
+                (_("Bill ordered"), invoice.number),
+                (_("Energy"), format_kwh(invoice.kwh)),
+                (_("Amount"), format_money(invoice.amount)),
+                (_("Due"), format_date(invoice.due_on)),
+            ]
+        )
+
+
+def _used_text(consumption: models.RegisterConsumption) -> str:
+    return ngettext("{kwh} in {days} day", "{kwh} in {days} days", consumption.days).format(
+        kwh=format_kwh(consumption.kwh), days=consumption.days
+    )
+
+
+def _refusal_hint(error: RuleViolation) -> str:
+    if error.code is models.ErrorCode.implausible_jump:
+        return _(
+            "If the value is right (check the digits on the meter), run the command again "
+            "with --confirm."
+        )
+    opens_on = error.problem.next_window_opens_on
+    hint = (
+        _("The next reading window opens on {day}.").format(day=format_date(opens_on))
+        if opens_on
+        else ""
+    )
+    return (hint + " " + _("To be billed on this reading now, add --order-bill.")).strip()
+
+
+@click.command()
+@account_option
+@place_option
+@click.option("--since", callback=_month, metavar="YYYY-MM", help="From this month on (YYYY-MM).")
+@click.option("--until", callback=_month, metavar="YYYY-MM", help="Up to and including this month.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="csv: a header row and plain decimal numbers, for spreadsheets.",
+)
+@output.json_option
+@pass_state
+def consumption(
+    state: State,
+    account: str | None,
+    place_id: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Monthly consumption and export, side by side.
+
+    Energy used and energy fed into the grid per month, never netted against each other.
+
+    Months billed on an estimate are marked. Smart meters' data arrives a day or two late;
+    the time it runs up to is shown.
+
+    \b
+    Examples:
+      selfcare consumption --since 2026-01
+      selfcare consumption --place PL000000002 --format csv > cottage.csv
+    """
+    if as_json:
+        if fmt not in ("table", "json"):
+            raise click.UsageError(_("Give either --json or --format {fmt}.").format(fmt=fmt))
+        fmt = "json"
+    if since and until and since > until:
+        raise click.UsageError(_("--since is after --until: nothing can match."))
+
+    async def fetch(session: Session) -> models.ConsumptionSeries:
+        number = await session.account_number(account)
+        return await session.client.consumption(number, place_id=place_id, since=since, until=until)
+
+    series = with_session(state, fetch)
+    if fmt == "json":
+        output.emit_json(series)
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["month", "consumption_kwh", "export_kwh", "estimated"])
+        for m in series.months:
+            writer.writerow(
+                [
+                    m.month,
+                    format(m.consumption_kwh, "f"),
+                    format(m.export_kwh, "f"),
+                    "true" if m.estimated else "false",
+                ]
+            )
+    elif not series.months:
+        output.note(_("No consumption recorded in this period."))
+    else:
+        output.table(
+            None,
+            [_("Month"), _("Used"), _("Fed into the grid"), _("Billed on")],
+            [
+                (
+                    _month_label(m.month),
+                    format_kwh(m.consumption_kwh),
+                    format_kwh(m.export_kwh),
+                    _("an estimate") if m.estimated else _("readings"),
+                )
+                for m in series.months
+            ],
+        )
+    if series.data_available_until is not None:
+        output.note(
+            _("Remote-read data is in up to {when}.").format(
+                when=format_datetime(series.data_available_until)
+            )
+        )
+
+
+def _month_label(month: str) -> str:
+    year, number = month.split("-")
+    first = dt.date(int(year), int(number), 1)
+    return str(format_skeleton("yMMM", first, locale=locale()))
+
+
+COMMANDS: list[click.Command] = [readings, consumption]
