@@ -218,7 +218,7 @@ def mandate(m: tables.Mandate) -> models.Mandate:
         id=m.id,
         account_number=m.account_number,
         delegate_username=m.delegate.username,
-        scopes=[models.Scope(s) for s in m.scopes],
+        scopes=sorted(models.Scope(s) for s in m.scopes),
         expires_at=m.expires_at,
         revoked=m.revoked_at is not None,
         created_at=m.created_at,

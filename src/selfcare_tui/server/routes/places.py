@@ -47,6 +47,7 @@ def list_contracts(
         .order_by(tables.Contract.place_id, tables.Contract.start_date)
     )
     if place_id:
+        place_of(db, grant.account.number, place_id)  # an unknown place is a 404, not []
         query = query.where(tables.Contract.place_id == place_id)
     return models.Page(items=[convert.contract(c) for c in db.scalars(query)])
 
@@ -62,6 +63,7 @@ def list_meters(
         .order_by(tables.Meter.place_id, tables.Meter.installed_on)
     )
     if place_id:
+        place_of(db, grant.account.number, place_id)  # an unknown place is a 404, not []
         query = query.where(tables.Meter.place_id == place_id)
     if not include_removed:
         query = query.where(tables.Meter.removed_on.is_(None))
