@@ -1,7 +1,559 @@
-"""Commands of the `selfcare` CLI (being written)."""
+"""`selfcare invoices`: list, show, order a bill on an actual reading, and copies without login.
+
+The helpers at the top are shared by the payments, outages and requests commands too (date
+options, --limit/--all, commands without login, escaping for rich); they would sit better in
+context.py and output.py, which other people own.
+"""
 
 from __future__ import annotations
 
-import click
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
 
-COMMANDS: list[click.Command] = []
+import click
+import platformdirs
+from babel.numbers import format_currency, format_percent
+from pydantic import BaseModel, ValidationError
+from rich.markup import escape
+
+from selfcare_tui import config
+from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.api.errors import NotFound
+from selfcare_tui.api.models import (
+    Address,
+    ErrorCode,
+    Invoice,
+    InvoiceCopy,
+    InvoiceStatus,
+    Money,
+    Problem,
+)
+from selfcare_tui.i18n import (
+    _,
+    format_date,
+    format_kwh,
+    format_money,
+    format_number,
+    locale,
+)
+from selfcare_tui.session import Session, server_for
+
+from . import output
+from .context import State, account_option, pass_state, run, with_session
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_LIMIT = 20
+PAGE_LIMIT = 200
+"""The most the server gives in one page."""
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+# --- shared by the commands of invoices, payments, outages and requests ------------------
+
+
+def as_date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+def check_period(since: dt.date | None, until: dt.date | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise click.BadParameter(
+            _("{since} is after --until {until}.").format(since=since, until=until),
+            param_hint="'--since'",
+        )
+
+
+def listing_options(command: F) -> F:
+    """`--limit N` and `--all`, as `gh` lists have them."""
+    command = click.option(
+        "--all", "every", is_flag=True, help="List everything, however many there are."
+    )(command)
+    return click.option(
+        "--limit",
+        "-L",
+        type=click.IntRange(1),
+        default=None,
+        metavar="N",
+        help=f"Show at most N, newest first (default {DEFAULT_LIMIT}).",
+    )(command)
+
+
+def chosen_limit(limit: int | None, every: bool) -> int | None:
+    """The limit to apply; None means everything."""
+    if every and limit is not None:
+        raise click.UsageError(_("Give either --limit or --all, not both."))
+    return None if every else (limit or DEFAULT_LIMIT)
+
+
+async def first(items: AsyncIterator[T], limit: int | None) -> tuple[list[T], bool]:
+    """Up to `limit` items, and whether there were more."""
+    taken: list[T] = []
+    async for item in items:
+        if limit is not None and len(taken) == limit:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+def note_more(shown: int, more: bool) -> None:
+    if more:
+        output.note(
+            _("Showing the first {count}; use --limit N or --all to see more.").format(count=shown)
+        )
+
+
+def _check_server(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(_("Give a URL starting with http:// or https://."))
+    return value
+
+
+server_option = click.option(
+    "--server",
+    metavar="URL",
+    callback=_check_server,
+    help="Server URL (default: SELFCARE_SERVER, else the profile's).",
+)
+
+
+def run_public(
+    state: State, server: str | None, work: Callable[[SelfcareClient], Awaitable[T]]
+) -> T:
+    """Run an operation that needs no login (S2: codes printed on the invoice)."""
+
+    async def go() -> T:
+        url = server or server_for(config.load().profile(state.profile))
+        async with SelfcareClient(url) as client:
+            return await work(client)
+
+    return run(state, go)
+
+
+def max_length(limit: int, *, required: bool = False) -> Callable[..., str | None]:
+    """A click callback: the text may have at most `limit` characters."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if required and not value.strip():
+            raise click.BadParameter(_("Must not be empty."))
+        if len(value) > limit:
+            raise click.BadParameter(
+                _("At most {limit} characters; this has {count}.").format(
+                    limit=limit, count=len(value)
+                )
+            )
+        return value
+
+    return check
+
+
+def build(model: type[M], options: Mapping[str, str], **values: object) -> M:
+    """An API body from options; a value the model refuses is a usage error naming the option."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else ""
+        raise click.BadParameter(
+            str(error["msg"]), param_hint=f"'{options.get(field, field)}'"
+        ) from None
+
+
+def not_found(message: str) -> NotFound:
+    """A NotFound the CLI raises itself, so it leaves with exit 4 like the server's."""
+    return NotFound(
+        Problem(title="Not found", status=404, detail=message, code=ErrorCode.not_found)
+    )
+
+
+def esc(text: object) -> str:
+    """Data shown through rich must not be read as markup ("[b]" in a subject)."""
+    return escape(str(text))
+
+
+def address_text(address: Address) -> str:
+    return esc(f"{address.street}, {address.postal_code} {address.city}, {address.country}")
+
+
+def unit_price(money: Money) -> str:
+    """All the decimals of a price per kWh (0.1612), where format_money would round to cents."""
+    return format_currency(
+        money.amount,
+        money.currency,
+        locale=locale(),
+        currency_digits=False,
+        decimal_quantization=False,
+    )
+
+
+def percent(rate: Decimal) -> str:
+    return format_percent(rate, locale=locale(), decimal_quantization=False)
+
+
+def default_download_dir() -> Path:
+    return platformdirs.user_downloads_path()
+
+
+out_option = click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Directory to save into (default: your downloads directory).",
+)
+
+
+# --- invoices ----------------------------------------------------------------------------
+
+
+def status_label(status: InvoiceStatus) -> str:
+    return {
+        InvoiceStatus.open: _("open"),
+        InvoiceStatus.paid: _("paid"),
+        InvoiceStatus.replaced: _("replaced"),
+    }[status]
+
+
+def reading_label(invoice: Invoice) -> str:
+    return _("estimated") if invoice.estimated else _("actual")
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return _("{start} to {end}").format(start=format_date(start), end=format_date(end))
+
+
+def invoice_table(title: str | None, invoices: list[Invoice]) -> None:
+    output.table(
+        title,
+        [
+            _("Number"),
+            _("Period"),
+            _("Issued"),
+            _("Due"),
+            _("Consumption"),
+            _("Amount"),
+            _("Balance"),
+            _("Status"),
+            _("Reading"),
+        ],
+        [
+            (
+                i.number,
+                period_text(i.period_start, i.period_end),
+                format_date(i.issued_on),
+                format_date(i.due_on),
+                format_kwh(i.kwh),
+                format_money(i.amount),
+                format_money(i.balance),
+                status_label(i.status),
+                reading_label(i),
+            )
+            for i in invoices
+        ],
+    )
+
+
+def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> None:
+    """Everything S2 lists for an invoice, then its price lines."""
+    rows = [
+        (_("Invoice"), invoice.number),
+        (_("Account"), invoice.account_number),
+        (_("Place"), esc(invoice.place_id)),
+        (_("Period"), period_text(invoice.period_start, invoice.period_end)),
+        (_("Issued"), format_date(invoice.issued_on)),
+        (_("Due"), format_date(invoice.due_on)),
+        (_("Consumption"), format_kwh(invoice.kwh)),
+        (_("Amount"), format_money(invoice.amount)),
+        (
+            _("Tax"),
+            _("{amount} ({rate}), included").format(
+                amount=format_money(invoice.tax_amount), rate=percent(invoice.tax_rate)
+            ),
+        ),
+        (_("Balance"), format_money(invoice.balance)),
+        (_("Status"), status_label(invoice.status)),
+        (
+            _("Billed on"),
+            _("an estimated reading") if invoice.estimated else _("an actual reading"),
+        ),
+    ]
+    if invoice.replaced_by:
+        rows.append((_("Replaced by"), invoice.replaced_by))
+    if replaces:
+        rows.append((_("Replaces"), ", ".join(i.number for i in replaces)))
+    rows += [
+        (_("Payment reference"), invoice.payment_reference),
+        (_("Correspondence address"), address_text(invoice.correspondence_address)),
+    ]
+    output.fields(rows)
+    if invoice.lines:
+        output.table(
+            _("Price lines"),
+            [_("Description"), _("Quantity"), _("Unit price"), _("Amount")],
+            [
+                (
+                    esc(line.description),
+                    f"{format_number(line.quantity)} {esc(line.unit)}",
+                    unit_price(line.unit_price),
+                    format_money(line.amount),
+                )
+                for line in invoice.lines
+            ],
+        )
+
+
+@click.group()
+def invoices() -> None:
+    """Invoices: list and show them, order a bill on an actual reading, get copies.
+
+    \b
+    Examples:
+      selfcare invoices list --status open
+      selfcare invoices show INV100000036
+      selfcare invoices order --meter M000000001
+    """
+
+
+@invoices.command("list")
+@account_option
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in InvoiceStatus]),
+    help="Only invoices in this state (replaced: estimates a bill on an actual reading replaced).",
+)
+@click.option("--place", metavar="PLACE_ID", help="Only invoices of this consumption place.")
+@click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Issued on or after this day.")
+@click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Issued on or before this day.")
+@listing_options
+@output.json_option
+@pass_state
+def list_invoices(
+    state: State,
+    account: str | None,
+    status: str | None,
+    place: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """List invoices, newest first; estimated ones say so.
+
+    \b
+    Examples:
+      selfcare invoices list
+      selfcare invoices list --status open --json | jq -r '.[].number'
+      selfcare invoices list --since 2026-01-01 --until 2026-06-30 --all
+    """
+    wanted = chosen_limit(limit, every)
+    since_day, until_day = as_date(since), as_date(until)
+    check_period(since_day, until_day)
+    chosen = InvoiceStatus(status) if status else None
+
+    async def fetch(session: Session) -> tuple[str, list[Invoice], bool]:
+        number = await session.account_number(account)
+        client = session.client
+        if wanted is None:
+            found = [
+                i
+                async for i in client.iter_invoices(
+                    number, status=chosen, place_id=place, since=since_day, until=until_day
+                )
+            ]
+            return number, found, False
+        found, cursor = [], None
+        while True:
+            page = await client.invoices_page(
+                number,
+                status=chosen,
+                place_id=place,
+                since=since_day,
+                until=until_day,
+                cursor=cursor,
+                limit=min(wanted - len(found), PAGE_LIMIT),
+            )
+            found += page.items
+            cursor = page.next_cursor
+            if cursor is None or len(found) >= wanted:
+                return number, found, cursor is not None
+
+    number, found, more = with_session(state, fetch)
+    if as_json:
+        output.emit_json(found)
+        return
+    if not found:
+        output.note(_("No invoices of account {number} match.").format(number=number))
+        return
+    invoice_table(_("Invoices of account {number}").format(number=number), found)
+    note_more(len(found), more)
+
+
+@invoices.command("show")
+@click.argument("invoice_number", metavar="NUMBER")
+@account_option
+@output.json_option
+@pass_state
+def show_invoice(state: State, invoice_number: str, account: str | None, as_json: bool) -> None:
+    """Show one invoice: dates, kWh, amount, balance, reference, address and price lines.
+
+    \b
+    Examples:
+      selfcare invoices show INV100000036
+      selfcare invoices show INV100000036 --json | jq .balance.amount
+    """
+
+    async def fetch(session: Session) -> Invoice:
+        number = await session.account_number(account)
+        return await session.client.invoice(number, invoice_number)
+
+    invoice = with_session(state, fetch)
+    if as_json:
+        output.emit_json(invoice)
+        return
+    invoice_fields(invoice)
+
+
+@invoices.command("order")
+@account_option
+@click.option(
+    "--meter",
+    required=True,
+    metavar="METER",
+    help="The meter whose latest actual reading to bill on: its id or serial number.",
+)
+@output.json_option
+@pass_state
+def order_invoice(state: State, account: str | None, meter: str, as_json: bool) -> None:
+    """Order a bill on the meter's latest actual reading now, on any day.
+
+    Submit a reading of every register of the meter first (`selfcare readings submit`).
+    The new bill replaces the place's open estimated invoice, which then no longer counts;
+    when the latest bill is already on an actual reading there is nothing to replace and
+    the order is refused (exit 5).
+
+    \b
+    Examples:
+      selfcare invoices order --meter M000000001
+      selfcare invoices order --meter EMH000000001 --json
+    """
+
+    async def order(session: Session) -> tuple[Invoice, list[Invoice]]:
+        client = session.client
+        number = await session.account_number(account)
+        meters = await client.meters(number)
+        meter_id = next(
+            (m.id for m in meters if meter in (m.id, m.serial_number)),
+            meter,
+        )
+        ordered = await client.order_bill(number, meter_id)
+        replaced = [
+            i
+            async for i in client.iter_invoices(
+                number, status=InvoiceStatus.replaced, place_id=ordered.place_id
+            )
+            if i.replaced_by == ordered.number
+        ]
+        return ordered, replaced
+
+    ordered, replaced = with_session(state, order)
+    if as_json:
+        output.emit_json(ordered)
+        return
+    if replaced:
+        output.note(
+            _("Ordered invoice {number}; it replaces the estimated invoice {replaced}.").format(
+                number=ordered.number, replaced=", ".join(i.number for i in replaced)
+            )
+        )
+    else:
+        output.note(_("Ordered invoice {number}.").format(number=ordered.number))
+    invoice_fields(ordered, replaced)
+
+
+@invoices.command("copies")
+@click.option(
+    "--payment-code",
+    required=True,
+    callback=max_length(32, required=True),
+    help="The payment code printed on your invoice.",
+)
+@click.option(
+    "--national-id",
+    required=True,
+    callback=max_length(32, required=True),
+    help="The holder's personal or registry code.",
+)
+@click.option(
+    "--download",
+    "invoice_number",
+    metavar="NUMBER",
+    help="Save this invoice's PDF instead of listing the copies.",
+)
+@out_option
+@server_option
+@output.json_option
+@pass_state
+def invoice_copies(
+    state: State,
+    payment_code: str,
+    national_id: str,
+    invoice_number: str | None,
+    out: Path | None,
+    server: str | None,
+    as_json: bool,
+) -> None:
+    """Copies of your invoices without logging in: the last one and those of 12 months.
+
+    Identify with the payment code printed on the invoice and the holder's personal (or
+    registry) code. With --download the PDF is saved and its path printed.
+
+    \b
+    Examples:
+      selfcare invoices copies --payment-code 59428595753 --national-id 48503120221
+      selfcare invoices copies --payment-code 59428595753 --national-id 48503120221 \\
+          --download INV100000036 --out ~/invoices
+    """
+    if out is not None and invoice_number is None:
+        raise click.UsageError(_("--out needs --download NUMBER."))
+
+    async def fetch(client: SelfcareClient) -> tuple[list[InvoiceCopy], Path | None]:
+        copies = await client.invoice_copies(payment_code, national_id)
+        if invoice_number is None:
+            return copies, None
+        chosen = next((c for c in copies if c.number == invoice_number), None)
+        if chosen is None:
+            raise not_found(
+                _(
+                    "Invoice {number} is not among the copies available without login (the "
+                    "last invoice and those of the last 12 months)."
+                ).format(number=invoice_number)
+            )
+        folder = out or default_download_dir()
+        path = folder / f"{chosen.number}_{chosen.issued_on.isoformat()}.pdf"
+        await client.download_invoice_copy(payment_code, national_id, chosen.number, path)
+        return copies, path
+
+    copies, path = run_public(state, server, fetch)
+    if path is not None:
+        click.echo(str(path))
+        return
+    if as_json:
+        output.emit_json(copies)
+        return
+    output.table(
+        _("Invoice copies"),
+        [_("Number"), _("Issued"), _("Amount")],
+        [(c.number, format_date(c.issued_on), format_money(c.amount)) for c in copies],
+    )
+
+
+COMMANDS: list[click.Command] = [invoices]

@@ -1,7 +1,331 @@
-"""Commands of the `selfcare` CLI (being written)."""
+"""`selfcare outages`: planned and accidental works, and reporting an outage (S0's rules).
+
+A report is checked for eligibility first, so a refusal names its reason and the item that
+blocks it (the work and its window, or the earlier report) before anything is sent.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import click
 
-COMMANDS: list[click.Command] = []
+from selfcare_tui.api.errors import RuleViolation
+from selfcare_tui.api.models import (
+    ErrorCode,
+    OutageEligibility,
+    OutageReport,
+    OutageReportCreate,
+    OutageReportStatus,
+    Work,
+    WorkKind,
+)
+from selfcare_tui.i18n import _, format_datetime
+from selfcare_tui.session import Session
+
+from . import output
+from .context import EXIT_REFUSED, State, account_option, fail, pass_state, with_session
+from .invoices import (
+    build,
+    chosen_limit,
+    esc,
+    first,
+    listing_options,
+    max_length,
+    note_more,
+    run_public,
+    server_option,
+)
+
+_PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
+_REFUSALS = {
+    ErrorCode.place_disconnected,
+    ErrorCode.work_in_progress,
+    ErrorCode.outage_already_reported,
+}
+
+
+def work_kind_label(kind: str) -> str:
+    """Also for the plain strings of a problem's `blocking` member; unknown kinds as they are."""
+    labels = {WorkKind.planned.value: _("planned"), WorkKind.accidental.value: _("accidental")}
+    return labels.get(str(kind), str(kind))
+
+
+def report_status_label(status: str) -> str:
+    labels = {
+        OutageReportStatus.open.value: _("open"),
+        OutageReportStatus.in_progress.value: _("in progress"),
+        OutageReportStatus.resolved.value: _("resolved"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def _when(text: str | None) -> str:
+    """An ISO timestamp from a problem's `blocking` member, in the reader's time."""
+    if not text:
+        return "?"
+    try:
+        return format_datetime(dt.datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
+def blocking_text(blocking: dict[str, str]) -> str:
+    """Plain text for stderr (not rich: nothing in it is markup)."""
+    kind = blocking.get("kind")
+    if kind == "work":
+        return _("{kind} work {id}, {start} to {end}").format(
+            kind=work_kind_label(blocking.get("work_kind", "")),
+            id=blocking.get("id", "?"),
+            start=_when(blocking.get("starts_at")),
+            end=_when(blocking.get("ends_at")),
+        )
+    if kind == "outage_report":
+        return _("outage report {reference} ({status})").format(
+            reference=blocking.get("id", "?"),
+            status=report_status_label(blocking.get("status", "")),
+        )
+    return ", ".join(f"{key}={value}" for key, value in blocking.items())
+
+
+def _check_phone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _PHONE.match(value):
+        raise click.BadParameter(
+            _("A phone number: 6 to 20 digits and spaces, optionally after a +.")
+        )
+    return value
+
+
+@click.group()
+def outages() -> None:
+    """Planned and accidental works, and outage reports for your places.
+
+    \b
+    Examples:
+      selfcare outages planned --area AREA-TALLINN-3
+      selfcare outages planned --mine
+      selfcare outages report --place PL000000001 --description "No power since 8 am"
+    """
+
+
+@outages.command("planned")
+@click.option("--area", metavar="AREA", help="Only works in this grid area.")
+@click.option(
+    "--mine",
+    is_flag=True,
+    help="Only works touching your account's places, current ones first (needs a login).",
+)
+@account_option
+@server_option
+@output.json_option
+@pass_state
+def planned(
+    state: State,
+    area: str | None,
+    mine: bool,
+    account: str | None,
+    server: str | None,
+    as_json: bool,
+) -> None:
+    """Planned and accidental interruptions that have not ended yet.
+
+    The public list needs no login; --mine asks for the works that touch your places.
+
+    \b
+    Examples:
+      selfcare outages planned --area AREA-TALLINN-3 --server https://selfcare.example.com
+      selfcare outages planned --mine --json | jq '.[] | {area, starts_at, place_ids}'
+    """
+    if mine and server is not None:
+        raise click.UsageError(_("--server is for the public list; --mine uses your login."))
+    if account is not None and not mine:
+        raise click.UsageError(_("--account goes with --mine."))
+
+    async def account_works(session: Session) -> list[Work]:
+        number = await session.account_number(account)
+        works = await session.client.works(number)
+        return [w for w in works if area is None or w.area == area]
+
+    if mine:
+        works = with_session(state, account_works)
+    else:
+        works = run_public(
+            state, server, lambda client: first(client.iter_public_works(area=area), None)
+        )[0]
+    if as_json:
+        output.emit_json(works)
+        return
+    if not works:
+        output.note(_("No planned or accidental works."))
+        return
+    columns = [_("Kind"), _("Area"), _("From"), _("Until"), _("Description"), _("ID")]
+    if mine:
+        columns.append(_("Your places"))
+    rows = []
+    for w in works:
+        row = [
+            work_kind_label(w.kind),
+            esc(w.area),
+            format_datetime(w.starts_at),
+            format_datetime(w.ends_at),
+            esc(w.description),
+            w.id,
+        ]
+        if mine:
+            row.append(esc(", ".join(w.place_ids)))
+        rows.append(row)
+    output.table(None, columns, rows)
+
+
+@outages.command("report")
+@account_option
+@click.option(
+    "--place", required=True, metavar="PLACE_ID", help="The consumption place without power."
+)
+@click.option(
+    "--description",
+    required=True,
+    callback=max_length(2000, required=True),
+    help="What happened, in a few words.",
+)
+@click.option(
+    "--phone",
+    callback=_check_phone,
+    help="A phone number the crew may call (e.g. '+372 5123 4567').",
+)
+@output.json_option
+@pass_state
+def report(
+    state: State,
+    account: str | None,
+    place: str,
+    description: str,
+    phone: str | None,
+    as_json: bool,
+) -> None:
+    """Report an outage at one of your places.
+
+    Refused (exit 5), with the reason and what blocks it, when the place is disconnected
+    under its contract, a planned or accidental work covers it now, or an outage there is
+    already reported.
+
+    \b
+    Examples:
+      selfcare outages report --place PL000000001 --description "No power since 8 am"
+      selfcare outages report --place PL000000001 --description "Sparks" --phone "+372 5123 4567"
+    """
+    body = build(
+        OutageReportCreate,
+        {"place_id": "--place", "description": "--description", "contact_phone": "--phone"},
+        place_id=place,
+        description=description,
+        contact_phone=phone,
+    )
+
+    async def send(session: Session) -> OutageReport | OutageEligibility:
+        number = await session.account_number(account)
+        client = session.client
+        verdict = await client.outage_eligibility(number, place)
+        if not verdict.allowed:
+            return verdict
+        try:
+            return await client.report_outage(number, body)
+        except RuleViolation as refusal:  # the state changed between the check and the report
+            if refusal.code not in _REFUSALS:
+                raise
+            return OutageEligibility(
+                allowed=False,
+                code=refusal.code,
+                message=refusal.message,
+                blocking=refusal.problem.blocking,
+            )
+
+    result = with_session(state, send)
+    if isinstance(result, OutageEligibility):
+        code = result.code.value if result.code else "refused"
+        lines = [_("Error: {message}").format(message=f"{code}: {result.message or ''}")]
+        if result.blocking:
+            lines.append(_("Blocked by: {item}").format(item=blocking_text(result.blocking)))
+        fail("\n".join(lines), EXIT_REFUSED)
+    if as_json:
+        output.emit_json(result)
+        return
+    output.note(
+        _("Outage reported under {reference}; quote it if you call us.").format(
+            reference=result.reference
+        )
+    )
+    report_fields(result)
+
+
+def report_fields(report: OutageReport) -> None:
+    output.fields(
+        [
+            (_("Reference"), report.reference),
+            (_("Place"), esc(report.place_id)),
+            (_("Status"), report_status_label(report.status)),
+            (_("Reported"), format_datetime(report.created_at)),
+            (_("Description"), esc(report.description)),
+        ]
+    )
+
+
+@outages.command("list")
+@account_option
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in OutageReportStatus]),
+    help="Only reports in this state.",
+)
+@listing_options
+@output.json_option
+@pass_state
+def list_reports(
+    state: State,
+    account: str | None,
+    status: str | None,
+    limit: int | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """Your outage reports, newest first.
+
+    \b
+    Examples:
+      selfcare outages list
+      selfcare outages list --status open --json | jq -r '.[].reference'
+    """
+    wanted = chosen_limit(limit, every)
+    chosen = OutageReportStatus(status) if status else None
+
+    async def fetch(session: Session) -> tuple[str, list[OutageReport], bool]:
+        number = await session.account_number(account)
+        found, more = await first(session.client.iter_outage_reports(number, status=chosen), wanted)
+        return number, found, more
+
+    number, found, more = with_session(state, fetch)
+    if as_json:
+        output.emit_json(found)
+        return
+    if not found:
+        output.note(_("No outage reports of account {number} match.").format(number=number))
+        return
+    output.table(
+        _("Outage reports of account {number}").format(number=number),
+        [_("Reference"), _("Place"), _("Status"), _("Reported"), _("Description")],
+        [
+            (
+                r.reference,
+                esc(r.place_id),
+                report_status_label(r.status),
+                format_datetime(r.created_at),
+                esc(r.description),
+            )
+            for r in found
+        ],
+    )
+    note_more(len(found), more)
+
+
+COMMANDS: list[click.Command] = [outages]
