@@ -100,7 +100,7 @@ def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.
         return models.OutageEligibility(
             allowed=False,
             code=ErrorCode.work_in_progress,
-            message=f"A {work.kind} work covers this place now ({_window(work)}): "
+            message=f"{work.kind.capitalize()} work covers this place now ({_window(work)}): "
             f"{work.description}",
             blocking={
                 "kind": "work",
