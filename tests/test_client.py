@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,34 @@ async def test_a_silent_server_times_out() -> None:
         async with SelfcareClient(f"http://127.0.0.1:{port}", timeout=0.3, retries=0) as client:
             with pytest.raises(ConnectionFailed, match="did not answer in time"):
                 await client.products()
+
+
+class WrongDigestHandler(BaseHTTPRequestHandler):
+    """Serves a PDF whose Repr-Digest does not match: a corrupted or tampered download."""
+
+    def do_GET(self) -> None:
+        body = b"%PDF-1.4 not the document the digest describes"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Repr-Digest", "sha-256=:" + "A" * 43 + "=:")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+async def test_a_download_that_fails_its_checksum_leaves_no_file(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WrongDigestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        async with SelfcareClient(f"http://{host!s}:{port}", retries=0) as client:
+            with pytest.raises(ServerError, match="size or checksum"):
+                await client.download_invoice("1", "INV1", tmp_path / "invoice.pdf")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary part

@@ -31,7 +31,7 @@ from tenacity import (
 from selfcare_tui import __version__
 
 from . import models as m
-from .errors import ApiError, ConnectionFailed, SelfcareError, TokenRejected, error_for
+from .errors import ConnectionFailed, SelfcareError, ServerError, TokenRejected, error_for
 
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, str | int | bool | dt.date | None]
@@ -706,13 +706,16 @@ async def _stream_atomically(
                     progress(size, total)
             out.flush()
             os.fsync(out.fileno())
-        if expected is not None and digest.hexdigest() != expected:
-            raise ApiError(
+        # A body cut short, or altered, must never be renamed into place as the document.
+        if (expected is not None and digest.hexdigest() != expected) or (
+            total is not None and size != total
+        ):
+            raise ServerError(
                 m.Problem(
                     title="Corrupt download",
                     status=502,
-                    detail="The downloaded file does not match its checksum.",
-                    code=m.ErrorCode.validation_error,
+                    detail="The downloaded file does not match its size or checksum.",
+                    code=m.ErrorCode.internal_error,
                 )
             )
         os.replace(tmp, destination)
