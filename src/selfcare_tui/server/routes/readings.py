@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 
 from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
@@ -160,7 +160,7 @@ def get_consumption(
             mc.month,
             func.sum(mc.consumption_kwh),
             func.sum(mc.export_kwh),
-            func.max(mc.estimated),
+            func.max(cast(mc.estimated, Integer)),  # PostgreSQL has no max(boolean)
         )
         .where(mc.place_id.in_(place_ids))
         .group_by(mc.month)
