@@ -211,7 +211,11 @@ class IntervalReading(Base):
 
 class Invoice(Base):
     __tablename__ = "invoices"
-    __table_args__ = (Index("ix_invoices_account_issued", "account_number", "issued_on", "number"),)
+    __table_args__ = (
+        Index("ix_invoices_account_issued", "account_number", "issued_on", "number"),
+        # The balance sums the open invoices: without this it reads every invoice ever issued.
+        Index("ix_invoices_account_status", "account_number", "status"),
+    )
     number: Mapped[str] = mapped_column(String(20), primary_key=True)
     account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"))
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
