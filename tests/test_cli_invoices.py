@@ -36,6 +36,7 @@ from selfcare_tui.server.demo import (
     _with_check_digit,
 )
 
+from .cli_results import as_json, ok, refused
 from .conftest import NOW, Cli, LiveServer
 
 IN_WINDOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -43,22 +44,6 @@ MARIA_EMAIL = "maria.tamm@example.com"
 MARIA_NATIONAL_ID = _with_check_digit("4850312022")
 ACME_INVOICES = 24 * 12
 """24 places, each billed for the 12 months before November 2026."""
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def refused(result: subprocess.CompletedProcess[str], code: int) -> str:
-    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    return result.stderr
-
-
-def as_json(result: subprocess.CompletedProcess[str]) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 def server_invoices(live_server: LiveServer, *queries: dict[str, Any]) -> list[list[str]]:

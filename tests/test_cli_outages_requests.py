@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 
 from selfcare_tui.api.models import PlaceState
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT
 
+from .builders import HOLDER_FIELDS, make_pdf, make_png
+from .cli_results import as_json, ok, refused
 from .conftest import Cli, LiveServer
-from .test_requests import HOLDER_FIELDS, make_pdf, make_png
 
 ACCIDENT_AREA = "AREA-HARJU-7"
 """Where the demo's accidental work is going on now."""
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def refused(result: subprocess.CompletedProcess[str], code: int) -> str:
-    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    return result.stderr
-
-
-def as_json(result: subprocess.CompletedProcess[str]) -> Any:
-    return json.loads(ok(result).stdout)
 
 
 @dataclass

@@ -50,3 +50,30 @@ def test_unknown_or_c_locale_falls_back_to_british_english(locale: pytest.Monkey
 def test_messages_without_a_catalog_stay_english(locale: pytest.MonkeyPatch) -> None:
     use(locale, "ro_RO")
     assert i18n._("Logged out.") == "Logged out."
+
+
+def test_unit_prices_keep_their_sub_cent_digits_up_to_five(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "en_GB")
+    assert i18n.format_unit_price(Money(amount=Decimal("0.1612"))) == "€0.1612"
+    assert i18n.format_unit_price(Money(amount=Decimal("0.16120"))) == "€0.1612"
+    assert i18n.format_unit_price(Money(amount=Decimal("0.16"))) == "€0.16"
+    assert i18n.format_unit_price(Money(amount=Decimal("12"))) == "€12.00"
+    assert i18n.format_unit_price(Money(amount=Decimal("0.123456"))) == "€0.12346"
+    use(locale, "et_EE")
+    assert i18n.format_unit_price(Money(amount=Decimal("0.08745"))) == "0,08745\xa0€"
+
+
+def test_percentages_keep_their_decimals(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "en_GB")
+    assert i18n.format_percent(Decimal("0.2200")) == "22%"
+    assert i18n.format_percent(Decimal("0.095")) == "9.5%"
+    use(locale, "de_DE")
+    assert i18n.format_percent(Decimal("0.095")) == "9,5\xa0%"
+
+
+def test_months_from_the_api_or_a_day(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "en_GB")
+    assert i18n.format_month("2026-11") == "Nov 2026"
+    assert i18n.format_month(dt.date(2026, 9, 30)) == "Sept 2026"
+    use(locale, "et_EE")
+    assert i18n.format_month("2026-11") == "nov 2026"

@@ -36,6 +36,7 @@ from selfcare_tui.server.routes.outages import eligibility
 from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
+from .builders import make_pdf, write
 from .conftest import NOW, LiveServer, start_server
 from .test_authorization import login
 from .test_invoices_payments import (
@@ -58,7 +59,6 @@ from .test_readings import (
     stored,
     submission,
 )
-from .test_requests import make_pdf, write
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "postgres.sh"
 CANNOT_INSTALL = 77

@@ -14,7 +14,15 @@ from selfcare_tui.i18n import _, format_datetime, format_money
 from selfcare_tui.session import Session
 
 from . import output
-from .context import EXIT_NOT_FOUND, EXIT_USAGE, State, fail, pass_state, with_session
+from .context import (
+    EXIT_USAGE,
+    State,
+    fail,
+    not_found,
+    pass_state,
+    with_account,
+    with_session,
+)
 from .profile import contact_fields
 
 ACCOUNT_NUMBER = re.compile(r"^\d{6,12}$")
@@ -103,11 +111,7 @@ def accounts_list(state: State, query: str | None, limit: int, as_json: bool) ->
     if query:  # customers' lists are not searched by the server; filter them the same way
         needle = query.casefold()
         found = [a for a in found if a.number.startswith(query) or needle in a.name.casefold()]
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No accounts found."))
+    if output.json_or_none_found(found, as_json, _("No accounts found.")):
         return
     columns = ["", _("Account"), _("Name"), _("Kind"), _("Access"), _("Scopes")]
     mandated = any(a.mandate_expires_at for a in found)
@@ -142,21 +146,18 @@ def accounts_use(state: State, number: str) -> None:
       selfcare accounts use 1000000002
     """
 
-    async def check(session: Session) -> models.Account | None:
+    async def check(session: Session) -> models.Account:
         try:
             return await session.client.account(number)
         except NotFound:
-            return None
+            raise not_found(
+                _(
+                    "Account {number} is not one this login may act for. "
+                    "See `selfcare accounts list`, or attach it with `selfcare accounts attach`."
+                ).format(number=number)
+            ) from None
 
     found = with_session(state, check)
-    if found is None:
-        fail(
-            _(
-                "Error: Account {number} is not one this login may act for. "
-                "See `selfcare accounts list`, or attach it with `selfcare accounts attach`."
-            ).format(number=number),
-            EXIT_NOT_FOUND,
-        )
     settings = config.load()
     name = state.profile or settings.default_profile
     current = settings.profiles.get(name, config.Profile())
@@ -187,10 +188,7 @@ def accounts_show(state: State, number: str | None, as_json: bool) -> None:
       selfcare accounts show 1000000002 --json | jq -r .balance.amount
     """
 
-    async def fetch(session: Session) -> models.Account:
-        return await session.client.account(await session.account_number(number))
-
-    found = with_session(state, fetch)
+    found = with_account(state, number, lambda client, chosen: client.account(chosen))
     if as_json:
         output.emit_json(found)
         return

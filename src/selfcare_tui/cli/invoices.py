@@ -1,217 +1,44 @@
-"""`selfcare invoices`: list, show, order a bill on an actual reading, and copies without login.
-
-The helpers at the top are shared by the payments, outages and requests commands too (date
-options, --limit/--all, commands without login, escaping for rich); they would sit better in
-context.py and output.py, which other people own.
-"""
+"""`selfcare invoices`: list, show, order a bill on an actual reading, and copies without login."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-import platformdirs
-from babel.numbers import format_currency, format_percent
-from pydantic import BaseModel, ValidationError
-from rich.markup import escape
 
-from selfcare_tui import config
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.api.errors import NotFound
-from selfcare_tui.api.models import (
-    Address,
-    ErrorCode,
-    Invoice,
-    InvoiceCopy,
-    InvoiceStatus,
-    Money,
-    Problem,
-)
+from selfcare_tui.api.models import Invoice, InvoiceCopy, InvoiceStatus
 from selfcare_tui.i18n import (
     _,
     format_date,
     format_kwh,
     format_money,
     format_number,
-    locale,
+    format_percent,
+    format_unit_price,
 )
-from selfcare_tui.session import Session, server_for
 
 from . import output
-from .context import State, account_option, pass_state, run, with_session
+from .context import (
+    DATE,
+    State,
+    account_option,
+    chosen_limit,
+    default_download_dir,
+    listing_options,
+    max_length,
+    not_found,
+    out_option,
+    pass_state,
+    period_days,
+    run_public,
+    server_option,
+    with_account,
+)
 
-T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
-F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_LIMIT = 20
 PAGE_LIMIT = 200
 """The most the server gives in one page."""
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-# --- shared by the commands of invoices, payments, outages and requests ------------------
-
-
-def as_date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
-
-
-def check_period(since: dt.date | None, until: dt.date | None) -> None:
-    if since is not None and until is not None and since > until:
-        raise click.BadParameter(
-            _("{since} is after --until {until}.").format(since=since, until=until),
-            param_hint="'--since'",
-        )
-
-
-def listing_options(command: F) -> F:
-    """`--limit N` and `--all`, as `gh` lists have them."""
-    command = click.option(
-        "--all", "every", is_flag=True, help="List everything, however many there are."
-    )(command)
-    return click.option(
-        "--limit",
-        "-L",
-        type=click.IntRange(1),
-        default=None,
-        metavar="N",
-        help=f"Show at most N, newest first (default {DEFAULT_LIMIT}).",
-    )(command)
-
-
-def chosen_limit(limit: int | None, every: bool) -> int | None:
-    """The limit to apply; None means everything."""
-    if every and limit is not None:
-        raise click.UsageError(_("Give either --limit or --all, not both."))
-    return None if every else (limit or DEFAULT_LIMIT)
-
-
-async def first(items: AsyncIterator[T], limit: int | None) -> tuple[list[T], bool]:
-    """Up to `limit` items, and whether there were more."""
-    taken: list[T] = []
-    async for item in items:
-        if limit is not None and len(taken) == limit:
-            return taken, True
-        taken.append(item)
-    return taken, False
-
-
-def note_more(shown: int, more: bool) -> None:
-    if more:
-        output.note(
-            _("Showing the first {count}; use --limit N or --all to see more.").format(count=shown)
-        )
-
-
-def _check_server(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise click.BadParameter(_("Give a URL starting with http:// or https://."))
-    return value
-
-
-server_option = click.option(
-    "--server",
-    metavar="URL",
-    callback=_check_server,
-    help="Server URL (default: SELFCARE_SERVER, else the profile's).",
-)
-
-
-def run_public(
-    state: State, server: str | None, work: Callable[[SelfcareClient], Awaitable[T]]
-) -> T:
-    """Run an operation that needs no login (S2: codes printed on the invoice)."""
-
-    async def go() -> T:
-        url = server or server_for(config.load().profile(state.profile))
-        async with SelfcareClient(url) as client:
-            return await work(client)
-
-    return run(state, go)
-
-
-def max_length(limit: int, *, required: bool = False) -> Callable[..., str | None]:
-    """A click callback: the text may have at most `limit` characters."""
-
-    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if required and not value.strip():
-            raise click.BadParameter(_("Must not be empty."))
-        if len(value) > limit:
-            raise click.BadParameter(
-                _("At most {limit} characters; this has {count}.").format(
-                    limit=limit, count=len(value)
-                )
-            )
-        return value
-
-    return check
-
-
-def build(model: type[M], options: Mapping[str, str], **values: object) -> M:
-    """An API body from options; a value the model refuses is a usage error naming the option."""
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else ""
-        raise click.BadParameter(
-            str(error["msg"]), param_hint=f"'{options.get(field, field)}'"
-        ) from None
-
-
-def not_found(message: str) -> NotFound:
-    """A NotFound the CLI raises itself, so it leaves with exit 4 like the server's."""
-    return NotFound(
-        Problem(title="Not found", status=404, detail=message, code=ErrorCode.not_found)
-    )
-
-
-def esc(text: object) -> str:
-    """Data shown through rich must not be read as markup ("[b]" in a subject)."""
-    return escape(str(text))
-
-
-def address_text(address: Address) -> str:
-    return esc(f"{address.street}, {address.postal_code} {address.city}, {address.country}")
-
-
-def unit_price(money: Money) -> str:
-    """All the decimals of a price per kWh (0.1612), where format_money would round to cents."""
-    return format_currency(
-        money.amount,
-        money.currency,
-        locale=locale(),
-        currency_digits=False,
-        decimal_quantization=False,
-    )
-
-
-def percent(rate: Decimal) -> str:
-    return format_percent(rate, locale=locale(), decimal_quantization=False)
-
-
-def default_download_dir() -> Path:
-    return platformdirs.user_downloads_path()
-
-
-out_option = click.option(
-    "--out",
-    "-o",
-    "out",
-    type=click.Path(file_okay=False, writable=True, path_type=Path),
-    help="Directory to save into (default: your downloads directory).",
-)
-
-
-# --- invoices ----------------------------------------------------------------------------
 
 
 def status_label(status: InvoiceStatus) -> str:
@@ -266,7 +93,7 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
     rows = [
         (_("Invoice"), invoice.number),
         (_("Account"), invoice.account_number),
-        (_("Place"), esc(invoice.place_id)),
+        (_("Place"), invoice.place_id),
         (_("Period"), period_text(invoice.period_start, invoice.period_end)),
         (_("Issued"), format_date(invoice.issued_on)),
         (_("Due"), format_date(invoice.due_on)),
@@ -275,7 +102,7 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
         (
             _("Tax"),
             _("{amount} ({rate}), included").format(
-                amount=format_money(invoice.tax_amount), rate=percent(invoice.tax_rate)
+                amount=format_money(invoice.tax_amount), rate=format_percent(invoice.tax_rate)
             ),
         ),
         (_("Balance"), format_money(invoice.balance)),
@@ -291,7 +118,7 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
         rows.append((_("Replaces"), ", ".join(i.number for i in replaces)))
     rows += [
         (_("Payment reference"), invoice.payment_reference),
-        (_("Correspondence address"), address_text(invoice.correspondence_address)),
+        (_("Correspondence address"), output.address_text(invoice.correspondence_address)),
     ]
     output.fields(rows)
     if invoice.lines:
@@ -300,9 +127,9 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
             [_("Description"), _("Quantity"), _("Unit price"), _("Amount")],
             [
                 (
-                    esc(line.description),
-                    f"{format_number(line.quantity)} {esc(line.unit)}",
-                    unit_price(line.unit_price),
+                    line.description,
+                    f"{format_number(line.quantity)} {line.unit}",
+                    format_unit_price(line.unit_price),
                     format_money(line.amount),
                 )
                 for line in invoice.lines
@@ -355,13 +182,10 @@ def list_invoices(
       selfcare invoices list --since 2026-01-01 --until 2026-06-30 --all
     """
     wanted = chosen_limit(limit, every)
-    since_day, until_day = as_date(since), as_date(until)
-    check_period(since_day, until_day)
+    since_day, until_day = period_days(since, until)
     chosen = InvoiceStatus(status) if status else None
 
-    async def fetch(session: Session) -> tuple[str, list[Invoice], bool]:
-        number = await session.account_number(account)
-        client = session.client
+    async def fetch(client: SelfcareClient, number: str) -> tuple[str, list[Invoice], bool]:
         if wanted is None:
             found = [
                 i
@@ -386,15 +210,12 @@ def list_invoices(
             if cursor is None or len(found) >= wanted:
                 return number, found, cursor is not None
 
-    number, found, more = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No invoices of account {number} match.").format(number=number))
+    number, found, more = with_account(state, account, fetch)
+    none_found = _("No invoices of account {number} match.").format(number=number)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     invoice_table(_("Invoices of account {number}").format(number=number), found)
-    note_more(len(found), more)
+    output.note_more(len(found), more)
 
 
 @invoices.command("show")
@@ -411,11 +232,9 @@ def show_invoice(state: State, invoice_number: str, account: str | None, as_json
       selfcare invoices show INV100000036 --json | jq .balance.amount
     """
 
-    async def fetch(session: Session) -> Invoice:
-        number = await session.account_number(account)
-        return await session.client.invoice(number, invoice_number)
-
-    invoice = with_session(state, fetch)
+    invoice = with_account(
+        state, account, lambda client, number: client.invoice(number, invoice_number)
+    )
     if as_json:
         output.emit_json(invoice)
         return
@@ -446,9 +265,7 @@ def order_invoice(state: State, account: str | None, meter: str, as_json: bool) 
       selfcare invoices order --meter EMH000000001 --json
     """
 
-    async def order(session: Session) -> tuple[Invoice, list[Invoice]]:
-        client = session.client
-        number = await session.account_number(account)
+    async def order(client: SelfcareClient, number: str) -> tuple[Invoice, list[Invoice]]:
         meters = await client.meters(number)
         meter_id = next(
             (m.id for m in meters if meter in (m.id, m.serial_number)),
@@ -464,7 +281,7 @@ def order_invoice(state: State, account: str | None, meter: str, as_json: bool) 
         ]
         return ordered, replaced
 
-    ordered, replaced = with_session(state, order)
+    ordered, replaced = with_account(state, account, order)
     if as_json:
         output.emit_json(ordered)
         return

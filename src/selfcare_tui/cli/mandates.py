@@ -8,10 +8,9 @@ import click
 
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.session import Session
 
 from . import output
-from .context import State, account_option, pass_state, with_session
+from .context import DATE, State, account_option, pass_state, with_account
 
 
 def state_label(mandate: models.Mandate, now: dt.datetime) -> str:
@@ -81,15 +80,8 @@ def mandates_list(state: State, account: str | None, as_json: bool) -> None:
       selfcare mandates list --json | jq -r '.[] | select(.revoked | not) | .id'
     """
 
-    async def fetch(session: Session) -> list[models.Mandate]:
-        return await session.client.mandates(await session.account_number(account))
-
-    found = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No mandates on this account."))
+    found = with_account(state, account, lambda client, number: client.mandates(number))
+    if output.json_or_none_found(found, as_json, _("No mandates on this account.")):
         return
     mandate_table(found)
 
@@ -114,7 +106,7 @@ def mandates_list(state: State, account: str | None, as_json: bool) -> None:
 @click.option(
     "--expires",
     required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     callback=_end_of_day,
     metavar="YYYY-MM-DD",
     help="The last day the mandate holds.",
@@ -146,11 +138,9 @@ def mandates_grant(
         expires_at=expires,
     )
 
-    async def give(session: Session) -> models.Mandate:
-        number = await session.account_number(account)
-        return await session.client.grant_mandate(number, grant)
-
-    mandate = with_session(state, give)
+    mandate = with_account(
+        state, account, lambda client, number: client.grant_mandate(number, grant)
+    )
     if as_json:
         output.emit_json(mandate)
         return
@@ -178,11 +168,9 @@ def mandates_revoke(state: State, account: str | None, mandate_id: str, as_json:
       selfcare mandates revoke MD000000001
     """
 
-    async def revoke(session: Session) -> models.Mandate:
-        number = await session.account_number(account)
-        return await session.client.revoke_mandate(number, mandate_id)
-
-    mandate = with_session(state, revoke)
+    mandate = with_account(
+        state, account, lambda client, number: client.revoke_mandate(number, mandate_id)
+    )
     if as_json:
         output.emit_json(mandate)
         return

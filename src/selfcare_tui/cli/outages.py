@@ -6,87 +6,39 @@ blocks it (the work and its window, or the earlier report) before anything is se
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import click
 
+from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import RuleViolation
 from selfcare_tui.api.models import (
-    ErrorCode,
-    OutageEligibility,
     OutageReport,
     OutageReportCreate,
     OutageReportStatus,
+    Problem,
     Work,
-    WorkKind,
 )
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.session import Session
 
 from . import output
-from .context import EXIT_REFUSED, State, account_option, fail, pass_state, with_session
-from .invoices import (
+from .blocking import report_status_label, work_kind_label
+from .context import (
+    State,
+    account_items,
+    account_option,
     build,
     chosen_limit,
-    esc,
     first,
     listing_options,
     max_length,
-    note_more,
+    pass_state,
     run_public,
     server_option,
+    with_account,
 )
 
 _PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
-_REFUSALS = {
-    ErrorCode.place_disconnected,
-    ErrorCode.work_in_progress,
-    ErrorCode.outage_already_reported,
-}
-
-
-def work_kind_label(kind: str) -> str:
-    """Also for the plain strings of a problem's `blocking` member; unknown kinds as they are."""
-    labels = {WorkKind.planned.value: _("planned"), WorkKind.accidental.value: _("accidental")}
-    return labels.get(str(kind), str(kind))
-
-
-def report_status_label(status: str) -> str:
-    labels = {
-        OutageReportStatus.open.value: _("open"),
-        OutageReportStatus.in_progress.value: _("in progress"),
-        OutageReportStatus.resolved.value: _("resolved"),
-    }
-    return labels.get(str(status), str(status))
-
-
-def _when(text: str | None) -> str:
-    """An ISO timestamp from a problem's `blocking` member, in the reader's time."""
-    if not text:
-        return "?"
-    try:
-        return format_datetime(dt.datetime.fromisoformat(text))
-    except ValueError:
-        return text
-
-
-def blocking_text(blocking: dict[str, str]) -> str:
-    """Plain text for stderr (not rich: nothing in it is markup)."""
-    kind = blocking.get("kind")
-    if kind == "work":
-        return _("{kind} work {id}, {start} to {end}").format(
-            kind=work_kind_label(blocking.get("work_kind", "")),
-            id=blocking.get("id", "?"),
-            start=_when(blocking.get("starts_at")),
-            end=_when(blocking.get("ends_at")),
-        )
-    if kind == "outage_report":
-        return _("outage report {reference} ({status})").format(
-            reference=blocking.get("id", "?"),
-            status=report_status_label(blocking.get("status", "")),
-        )
-    return ", ".join(f"{key}={value}" for key, value in blocking.items())
 
 
 def _check_phone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -142,22 +94,17 @@ def planned(
     if account is not None and not mine:
         raise click.UsageError(_("--account goes with --mine."))
 
-    async def account_works(session: Session) -> list[Work]:
-        number = await session.account_number(account)
-        works = await session.client.works(number)
+    async def account_works(client: SelfcareClient, number: str) -> list[Work]:
+        works = await client.works(number)
         return [w for w in works if area is None or w.area == area]
 
     if mine:
-        works = with_session(state, account_works)
+        works = with_account(state, account, account_works)
     else:
         works = run_public(
             state, server, lambda client: first(client.iter_public_works(area=area), None)
         )[0]
-    if as_json:
-        output.emit_json(works)
-        return
-    if not works:
-        output.note(_("No planned or accidental works."))
+    if output.json_or_none_found(works, as_json, _("No planned or accidental works.")):
         return
     columns = [_("Kind"), _("Area"), _("From"), _("Until"), _("Description"), _("ID")]
     if mine:
@@ -166,14 +113,14 @@ def planned(
     for w in works:
         row = [
             work_kind_label(w.kind),
-            esc(w.area),
+            w.area,
             format_datetime(w.starts_at),
             format_datetime(w.ends_at),
-            esc(w.description),
+            w.description,
             w.id,
         ]
         if mine:
-            row.append(esc(", ".join(w.place_ids)))
+            row.append(", ".join(w.place_ids))
         rows.append(row)
     output.table(None, columns, rows)
 
@@ -223,31 +170,24 @@ def report(
         contact_phone=phone,
     )
 
-    async def send(session: Session) -> OutageReport | OutageEligibility:
-        number = await session.account_number(account)
-        client = session.client
+    async def send(client: SelfcareClient, number: str) -> OutageReport:
         verdict = await client.outage_eligibility(number, place)
-        if not verdict.allowed:
-            return verdict
-        try:
-            return await client.report_outage(number, body)
-        except RuleViolation as refusal:  # the state changed between the check and the report
-            if refusal.code not in _REFUSALS:
-                raise
-            return OutageEligibility(
-                allowed=False,
-                code=refusal.code,
-                message=refusal.message,
-                blocking=refusal.problem.blocking,
+        if not verdict.allowed and verdict.code is not None:
+            # Refused as the report itself would be (409), so it leaves the same way: code,
+            # message, what blocks it, exit 5; and so does a report refused because the state
+            # changed since this check.
+            raise RuleViolation(
+                Problem(
+                    title="Conflict",
+                    status=409,
+                    detail=verdict.message,
+                    code=verdict.code,
+                    blocking=verdict.blocking,
+                )
             )
+        return await client.report_outage(number, body)
 
-    result = with_session(state, send)
-    if isinstance(result, OutageEligibility):
-        code = result.code.value if result.code else "refused"
-        lines = [_("Error: {message}").format(message=f"{code}: {result.message or ''}")]
-        if result.blocking:
-            lines.append(_("Blocked by: {item}").format(item=blocking_text(result.blocking)))
-        fail("\n".join(lines), EXIT_REFUSED)
+    result = with_account(state, account, send)
     if as_json:
         output.emit_json(result)
         return
@@ -263,10 +203,10 @@ def report_fields(report: OutageReport) -> None:
     output.fields(
         [
             (_("Reference"), report.reference),
-            (_("Place"), esc(report.place_id)),
+            (_("Place"), report.place_id),
             (_("Status"), report_status_label(report.status)),
             (_("Reported"), format_datetime(report.created_at)),
-            (_("Description"), esc(report.description)),
+            (_("Description"), report.description),
         ]
     )
 
@@ -298,18 +238,14 @@ def list_reports(
     """
     wanted = chosen_limit(limit, every)
     chosen = OutageReportStatus(status) if status else None
-
-    async def fetch(session: Session) -> tuple[str, list[OutageReport], bool]:
-        number = await session.account_number(account)
-        found, more = await first(session.client.iter_outage_reports(number, status=chosen), wanted)
-        return number, found, more
-
-    number, found, more = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No outage reports of account {number} match.").format(number=number))
+    number, found, more = account_items(
+        state,
+        account,
+        wanted,
+        lambda client, number: client.iter_outage_reports(number, status=chosen),
+    )
+    none_found = _("No outage reports of account {number} match.").format(number=number)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     output.table(
         _("Outage reports of account {number}").format(number=number),
@@ -317,15 +253,15 @@ def list_reports(
         [
             (
                 r.reference,
-                esc(r.place_id),
+                r.place_id,
                 report_status_label(r.status),
                 format_datetime(r.created_at),
-                esc(r.description),
+                r.description,
             )
             for r in found
         ],
     )
-    note_more(len(found), more)
+    output.note_more(len(found), more)
 
 
 COMMANDS: list[click.Command] = [outages]

@@ -21,42 +21,34 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.models import (
     AmountDue,
     InvoiceStatus,
-    Notice,
     NoticeKind,
     NoticeStatus,
-    Payment,
     PaymentMethod,
     PaymentSession,
     PaymentSessionStatus,
 )
 from selfcare_tui.i18n import _, format_date, format_money
-from selfcare_tui.session import Session
 
 from . import output
 from .context import (
+    DATE,
     EXIT_FAILED_ITEMS,
     EXIT_REFUSED,
     State,
+    account_items,
     account_option,
-    fail,
-    pass_state,
-    with_session,
-)
-from .invoices import (
-    DATE,
-    as_date,
-    check_period,
     chosen_limit,
     default_download_dir,
-    esc,
-    first,
+    fail,
     listing_options,
     max_length,
     not_found,
-    note_more,
     out_option,
+    pass_state,
+    period_days,
     run_public,
     server_option,
+    with_account,
 )
 
 POLL_FIRST, POLL_MOST = 1.0, 5.0
@@ -127,32 +119,21 @@ def list_payments(
       selfcare payments list --reference 1000000363 --json | jq length
     """
     wanted = chosen_limit(limit, every)
-    since_day, until_day = as_date(since), as_date(until)
-    check_period(since_day, until_day)
-
-    async def fetch(session: Session) -> tuple[str, list[Payment], bool]:
-        number = await session.account_number(account)
-        found, more = await first(
-            session.client.iter_payments(
-                number, reference=reference, since=since_day, until=until_day
-            ),
-            wanted,
-        )
-        return number, found, more
-
-    number, found, more = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        if reference:
-            output.note(
-                _("No payment with reference {reference} has arrived on account {number}.").format(
-                    reference=esc(reference), number=number
-                )
-            )
-        else:
-            output.note(_("No payments of account {number} match.").format(number=number))
+    since_day, until_day = period_days(since, until)
+    number, found, more = account_items(
+        state,
+        account,
+        wanted,
+        lambda client, number: client.iter_payments(
+            number, reference=reference, since=since_day, until=until_day
+        ),
+    )
+    none_found = (
+        _("No payment with reference {reference} has arrived on account {number}.")
+        if reference
+        else _("No payments of account {number} match.")
+    ).format(reference=reference, number=number)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     output.table(
         _("Payments to account {number}").format(number=number),
@@ -162,7 +143,7 @@ def list_payments(
                 format_date(p.paid_on),
                 format_money(p.amount),
                 method_label(p.method),
-                esc(p.reference),
+                p.reference,
                 "\n".join(
                     _("{invoice}: {amount}").format(
                         invoice=s.invoice_number, amount=format_money(s.amount)
@@ -174,7 +155,7 @@ def list_payments(
             for p in found
         ],
     )
-    note_more(len(found), more)
+    output.note_more(len(found), more)
 
 
 # --- notices -----------------------------------------------------------------------------
@@ -216,18 +197,11 @@ def list_notices(
     """
     wanted = chosen_limit(limit, every)
     chosen = NoticeStatus(status) if status else None
-
-    async def fetch(session: Session) -> tuple[str, list[Notice], bool]:
-        number = await session.account_number(account)
-        found, more = await first(session.client.iter_notices(number, status=chosen), wanted)
-        return number, found, more
-
-    number, found, more = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No notices of account {number} match.").format(number=number))
+    number, found, more = account_items(
+        state, account, wanted, lambda client, number: client.iter_notices(number, status=chosen)
+    )
+    none_found = _("No notices of account {number} match.").format(number=number)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     output.table(
         _("Notices of account {number}").format(number=number),
@@ -253,7 +227,7 @@ def list_notices(
             for n in found
         ],
     )
-    note_more(len(found), more)
+    output.note_more(len(found), more)
 
 
 @notices.command("download")
@@ -274,9 +248,7 @@ def download_notice(
       xdg-open "$(selfcare notices download NT000000001 --out /tmp)"
     """
 
-    async def download(session: Session) -> Path:
-        number = await session.account_number(account)
-        client = session.client
+    async def download(client: SelfcareClient, number: str) -> Path:
         notice = None
         async for candidate in client.iter_notices(number):
             if candidate.number == notice_number:
@@ -293,7 +265,7 @@ def download_notice(
         await client.download_notice(number, notice.number, path)
         return path
 
-    click.echo(str(with_session(state, download)))
+    click.echo(str(with_account(state, account, download)))
 
 
 # --- pay ---------------------------------------------------------------------------------
@@ -337,7 +309,7 @@ def show_amount_due(due: AmountDue, as_json: bool) -> None:
         output.emit_json(due)
     else:
         rows = [
-            (_("Account holder"), esc(due.account_name)),
+            (_("Account holder"), due.account_name),
             (_("Amount due"), format_money(due.amount)),
         ]
         if due.invoice_number and due.due_on:
@@ -428,9 +400,7 @@ def pay(
     if server is not None:
         raise click.UsageError(_("--server goes with --payment-code; a login has its server."))
 
-    async def start(session: Session) -> PaymentSession | None:
-        client = session.client
-        number = await session.account_number(account)
+    async def start(client: SelfcareClient, number: str) -> PaymentSession | None:
         chosen = list(invoice_numbers) or [
             i.number
             async for i in client.iter_invoices(number, status=InvoiceStatus.open)
@@ -460,7 +430,7 @@ def pay(
         final = await wait_for(client, number, started, timeout)
         return final.model_copy(update={"redirect_url": started.redirect_url})
 
-    result = with_session(state, start)
+    result = with_account(state, account, start)
     if result is None:
         return
     if as_json:

@@ -8,10 +8,9 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import NotFound
 from selfcare_tui.i18n import _, format_date, format_number
-from selfcare_tui.session import Session
 
 from . import output
-from .context import State, account_option, pass_state, with_session
+from .context import State, account_option, not_found, pass_state, with_account
 
 place_option = click.option(
     "--place",
@@ -20,24 +19,6 @@ place_option = click.option(
     metavar="PLACE",
     help="Only this place (its ID, as `selfcare places` shows).",
 )
-
-
-def not_found(message: str) -> NotFound:
-    """A client-side "no such thing" that exits like the server's 404 (exit code 4)."""
-    return NotFound(
-        models.Problem(
-            title="Not Found", status=404, detail=message, code=models.ErrorCode.not_found
-        )
-    )
-
-
-def address_text(address: models.Address) -> str:
-    return _("{street}, {postal_code} {city}, {country}").format(
-        street=address.street,
-        postal_code=address.postal_code,
-        city=address.city,
-        country=address.country,
-    )
 
 
 def place_state_label(state: models.PlaceState) -> str:
@@ -111,7 +92,7 @@ async def find_meter(client: SelfcareClient, number: str, ref: str | None) -> mo
 
 
 async def check_place(client: SelfcareClient, number: str, place_id: str) -> None:
-    """The server filters by an unknown place to an empty list; say it is unknown instead."""
+    """Name the account's places when a --place is unknown, so the user can pick the right one."""
     places = await client.places(number)
     if all(p.id != place_id for p in places):
         raise not_found(
@@ -137,17 +118,17 @@ def places(state: State, account: str | None, as_json: bool) -> None:
       selfcare places --account 1000000002 --json | jq -r '.[].id'
     """
 
-    async def fetch(session: Session) -> list[models.Place]:
-        return await session.client.places(await session.account_number(account))
-
-    found = with_session(state, fetch)
+    found = with_account(state, account, lambda client, number: client.places(number))
     if as_json:
         output.emit_json(found)
         return
     output.table(
         None,
         [_("Place"), _("Address"), _("Area"), _("State"), _("EIC")],
-        [(p.id, address_text(p.address), p.area, place_state_label(p.state), p.eic) for p in found],
+        [
+            (p.id, output.address_text(p.address), p.area, place_state_label(p.state), p.eic)
+            for p in found
+        ],
     )
 
 
@@ -167,14 +148,15 @@ def contracts(state: State, account: str | None, place_id: str | None, as_json: 
       selfcare contracts --place PL000000001 --json
     """
 
-    async def fetch(session: Session) -> list[models.Contract]:
-        number = await session.account_number(account)
-        found = await session.client.contracts(number, place_id)
-        if place_id and not found:
-            await check_place(session.client, number, place_id)
-        return found
+    async def fetch(client: SelfcareClient, number: str) -> list[models.Contract]:
+        try:
+            return await client.contracts(number, place_id)
+        except NotFound:
+            if place_id:
+                await check_place(client, number, place_id)
+            raise
 
-    found = with_session(state, fetch)
+    found = with_account(state, account, fetch)
     if as_json:
         output.emit_json(found)
         return
@@ -216,14 +198,15 @@ def meters(
       selfcare meters --place PL000000001 --include-removed --json
     """
 
-    async def fetch(session: Session) -> list[models.Meter]:
-        number = await session.account_number(account)
-        found = await session.client.meters(number, place_id, include_removed=include_removed)
-        if place_id and not found:
-            await check_place(session.client, number, place_id)
-        return found
+    async def fetch(client: SelfcareClient, number: str) -> list[models.Meter]:
+        try:
+            return await client.meters(number, place_id, include_removed=include_removed)
+        except NotFound:
+            if place_id:
+                await check_place(client, number, place_id)
+            raise
 
-    found = with_session(state, fetch)
+    found = with_account(state, account, fetch)
     if as_json:
         output.emit_json(found)
         return

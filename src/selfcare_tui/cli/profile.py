@@ -9,12 +9,12 @@ import click
 from pydantic import ValidationError
 
 from selfcare_tui.api import models
+from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.i18n import _
-from selfcare_tui.session import Session
 
 from . import output
-from .context import State, account_option, pass_state, with_session
-from .places import address_text
+from .context import State, account_option, pass_state, with_account
+from .output import address_text
 
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 
@@ -136,10 +136,7 @@ def profile_show(state: State, account: str | None, as_json: bool) -> None:
       selfcare profile show --json | jq -r .email
     """
 
-    async def fetch(session: Session) -> models.Account:
-        return await session.client.account(await session.account_number(account))
-
-    found = with_session(state, fetch)
+    found = with_account(state, account, lambda client, number: client.account(number))
     if as_json:
         output.emit_json(found)
         return
@@ -227,9 +224,7 @@ def profile_update(
             _("Nothing to change: give at least one option, e.g. --phone or --email.")
         )
 
-    async def update(session: Session) -> models.Account:
-        client = session.client
-        number = await session.account_number(account)
+    async def update(client: SelfcareClient, number: str) -> models.Account:
         if not nothing_else:
             current = await client.account(number)
             new_home = _merged_address("home", current.home_address, home)
@@ -242,7 +237,7 @@ def profile_update(
                 changes["correspondence_address"] = new_mail
         return await client.update_profile(number, models.ProfileUpdate(**changes))
 
-    updated = with_session(state, update)
+    updated = with_account(state, account, update)
     if as_json:
         output.emit_json(updated)
         return

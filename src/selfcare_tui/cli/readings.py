@@ -10,9 +10,9 @@ import sys
 from decimal import Decimal, InvalidOperation
 
 import click
-from babel.dates import format_skeleton
 
 from selfcare_tui.api import models
+from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import RuleViolation
 from selfcare_tui.i18n import (
     _,
@@ -20,17 +20,25 @@ from selfcare_tui.i18n import (
     format_datetime,
     format_kwh,
     format_money,
+    format_month,
     format_number,
-    locale,
     ngettext,
 )
-from selfcare_tui.session import Session
 
 from . import output
-from .context import EXIT_REFUSED, State, account_option, describe, fail, pass_state, with_session
+from .context import (
+    DATE,
+    State,
+    account_option,
+    as_date,
+    check_period,
+    handle,
+    pass_state,
+    period_days,
+    with_account,
+)
 from .places import find_meter, place_option, register_label, source_label
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 meter_option = click.option(
@@ -192,12 +200,11 @@ def readings_list(
       selfcare readings list --since 2026-01-01
       selfcare readings list --meter EMH000000001 --register day --json
     """
-    if since and until and since > until:
-        raise click.UsageError(_("--since is after --until: nothing can match."))
+    since_day, until_day = period_days(since, until)
 
-    async def fetch(session: Session) -> tuple[models.Meter, list[models.Reading]]:
-        client = session.client
-        number = await session.account_number(account)
+    async def fetch(
+        client: SelfcareClient, number: str
+    ) -> tuple[models.Meter, list[models.Reading]]:
         meter = await find_meter(client, number, meter_ref)
         register = find_register(meter, register_ref) if register_ref else None
         found = [
@@ -206,18 +213,15 @@ def readings_list(
                 number,
                 meter.id,
                 register_id=register.id if register else None,
-                since=since.date() if since else None,
-                until=until.date() if until else None,
+                since=since_day,
+                until=until_day,
             )
         ]
         return meter, found
 
-    meter, found = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No readings of meter {meter} in this period.").format(meter=meter.id))
+    meter, found = with_account(state, account, fetch)
+    none_found = _("No readings of meter {meter} in this period.").format(meter=meter.id)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     registers = {r.id: r for r in meter.registers}
     output.table(
@@ -294,13 +298,11 @@ def readings_submit(
     """
     if not values and not named:
         raise click.UsageError(_("Give the readings: VALUE... or --register REGISTER=VALUE."))
-    day = read_on.date() if read_on else dt.date.today()
+    day = as_date(read_on) or dt.date.today()
 
     async def submit(
-        session: Session,
+        client: SelfcareClient, number: str
     ) -> tuple[models.Meter, models.ReadingReceipt | RuleViolation]:
-        client = session.client
-        number = await session.account_number(account)
         meter = await find_meter(client, number, meter_ref)
         submission = models.ReadingSubmission(
             meter_id=meter.id,
@@ -319,12 +321,9 @@ def readings_submit(
                 return meter, error
             raise
 
-    meter, result = with_session(state, submit)
+    meter, result = with_account(state, account, submit)
     if isinstance(result, RuleViolation):
-        fail(
-            _("Error: {message}").format(message=describe(result)) + "\n" + _refusal_hint(result),
-            EXIT_REFUSED,
-        )
+        handle(result, state, hint=_refusal_hint(result))
     if as_json:
         output.emit_json(result)
         return
@@ -421,14 +420,14 @@ def consumption(
         if fmt not in ("table", "json"):
             raise click.UsageError(_("Give either --json or --format {fmt}.").format(fmt=fmt))
         fmt = "json"
-    if since and until and since > until:
-        raise click.UsageError(_("--since is after --until: nothing can match."))
-
-    async def fetch(session: Session) -> models.ConsumptionSeries:
-        number = await session.account_number(account)
-        return await session.client.consumption(number, place_id=place_id, since=since, until=until)
-
-    series = with_session(state, fetch)
+    check_period(since, until)
+    series = with_account(
+        state,
+        account,
+        lambda client, number: client.consumption(
+            number, place_id=place_id, since=since, until=until
+        ),
+    )
     if fmt == "json":
         output.emit_json(series)
         return
@@ -452,7 +451,7 @@ def consumption(
             [_("Month"), _("Used"), _("Fed into the grid"), _("Billed on")],
             [
                 (
-                    _month_label(m.month),
+                    format_month(m.month),
                     format_kwh(m.consumption_kwh),
                     format_kwh(m.export_kwh),
                     _("an estimate") if m.estimated else _("readings"),
@@ -466,12 +465,6 @@ def consumption(
                 when=format_datetime(series.data_available_until)
             )
         )
-
-
-def _month_label(month: str) -> str:
-    year, number = month.split("-")
-    first = dt.date(int(year), int(number), 1)
-    return str(format_skeleton("yMMM", first, locale=locale()))
 
 
 COMMANDS: list[click.Command] = [readings, consumption]

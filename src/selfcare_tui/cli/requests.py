@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.api.models import (
     Request,
@@ -20,28 +21,21 @@ from selfcare_tui.api.models import (
     RequestType,
 )
 from selfcare_tui.i18n import _, format_datetime, format_number
-from selfcare_tui.session import Session
 
 from . import output
 from .context import (
     State,
+    account_items,
     account_option,
-    describe,
-    exit_code_for,
-    fail,
-    pass_state,
-    with_session,
-)
-from .invoices import (
     build,
     chosen_limit,
-    esc,
-    first,
+    handle,
     listing_options,
     max_length,
-    note_more,
+    pass_state,
     run_public,
     server_option,
+    with_account,
 )
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -181,25 +175,25 @@ def request_fields(request: Request) -> None:
     """A request with its documents, what is still missing, and its history."""
     rows = [
         (_("Request"), request.id),
-        (_("Type"), esc(request.type_code)),
-        (_("Subject"), esc(request.subject)),
+        (_("Type"), request.type_code),
+        (_("Subject"), request.subject),
         (_("Status"), status_label(request.status)),
     ]
     if request.stage:
-        rows.append((_("Stage"), esc(request.stage)))
+        rows.append((_("Stage"), request.stage))
     if request.place_id:
-        rows.append((_("Place"), esc(request.place_id)))
+        rows.append((_("Place"), request.place_id))
     rows.append((_("Created"), format_datetime(request.created_at)))
-    rows += [(esc(name), esc(value)) for name, value in request.fields.items()]
+    rows += request.fields.items()
     if request.message:
-        rows.append((_("Message"), esc(request.message)))
+        rows.append((_("Message"), request.message))
     output.fields(rows)
     if request.attachments:
         output.table(
             _("Documents"),
             [_("Document"), _("File"), _("Type"), _("Size")],
             [
-                (esc(a.document_code), esc(a.filename), a.content_type, size_text(a.size))
+                (a.document_code, a.filename, a.content_type, size_text(a.size))
                 for a in request.attachments
             ],
         )
@@ -207,7 +201,7 @@ def request_fields(request: Request) -> None:
         output.table(
             _("Missing documents"),
             [_("Code"), _("Document")],
-            [(esc(d.code), esc(d.name)) for d in request.missing_documents],
+            [(d.code, d.name) for d in request.missing_documents],
         )
     output.table(
         _("History"),
@@ -216,8 +210,8 @@ def request_fields(request: Request) -> None:
             (
                 format_datetime(change.at),
                 status_label(change.status),
-                esc(change.stage or ""),
-                esc(change.note or ""),
+                change.stage or "",
+                change.note or "",
             )
             for change in request.history
         ],
@@ -281,10 +275,10 @@ def types(state: State, type_code: str | None, server: str | None, as_json: bool
         rtype = guide[0]
         output.fields(
             [
-                (_("Type"), esc(rtype.code)),
-                (_("Name"), esc(rtype.name)),
-                (_("Description"), esc(rtype.description)),
-                (_("Stages"), esc(" → ".join(rtype.stages))),
+                (_("Type"), rtype.code),
+                (_("Name"), rtype.name),
+                (_("Description"), rtype.description),
+                (_("Stages"), " → ".join(rtype.stages)),
             ]
         )
     output.table(
@@ -292,14 +286,14 @@ def types(state: State, type_code: str | None, server: str | None, as_json: bool
         [_("Type"), _("Name"), _("Fields (--field NAME=VALUE)"), _("Documents (--file CODE=PATH)")],
         [
             (
-                esc(t.code),
-                esc(t.name),
+                t.code,
+                t.name,
                 "\n".join(
-                    esc(f"{f.name}: {f.label}") + ("" if f.required else " " + _("(optional)"))
+                    f"{f.name}: {f.label}" + ("" if f.required else " " + _("(optional)"))
                     for f in t.fields
                 )
                 or "-",
-                "\n".join(esc(f"{d.code}: {d.name}") for d in t.documents) or "-",
+                "\n".join(f"{d.code}: {d.name}" for d in t.documents) or "-",
             )
             for t in guide
         ],
@@ -368,9 +362,7 @@ def create(
           --field address="Männiku talu, Käsmu" --draft
     """
 
-    async def send(session: Session) -> tuple[Request, SelfcareError | None]:
-        client = session.client
-        number = await session.account_number(account)
+    async def send(client: SelfcareClient, number: str) -> tuple[Request, SelfcareError | None]:
         rtype = _type_of(await client.request_types(), type_code)
         _check_fields(rtype, fields)
         _check_documents(rtype, documents)
@@ -387,19 +379,16 @@ def create(
         try:
             for code, path in documents:
                 await client.add_attachment(number, draft.id, code, path)
-                output.note(_("Attached {path} as {code}.").format(path=esc(path), code=esc(code)))
+                output.note(_("Attached {path} as {code}.").format(path=path, code=code))
             if draft_only:
                 return await client.request(number, draft.id), None
             return await client.submit_request(number, draft.id), None
         except SelfcareError as error:
             return draft, error
 
-    request, error = with_session(state, send)
+    request, error = with_account(state, account, send)
     if error is not None:
-        fail(
-            _("Error: {message}").format(message=describe(error)) + "\n" + _draft_hint(request.id),
-            exit_code_for(error),
-        )
+        handle(error, state, hint=_draft_hint(request.id))
     if not as_json:
         if request.status is RequestStatus.draft:
             output.note(
@@ -437,17 +426,15 @@ def attach(
           --file chosen_offer=offer.png
     """
 
-    async def upload(session: Session) -> Request:
-        client = session.client
-        number = await session.account_number(account)
+    async def upload(client: SelfcareClient, number: str) -> Request:
         request = await client.request(number, request_id)
         _check_documents(_type_of(await client.request_types(), request.type_code), documents)
         for code, path in documents:
             await client.add_attachment(number, request.id, code, path)
-            output.note(_("Attached {path} as {code}.").format(path=esc(path), code=esc(code)))
+            output.note(_("Attached {path} as {code}.").format(path=path, code=code))
         return await client.request(number, request.id)
 
-    _show(with_session(state, upload), as_json)
+    _show(with_account(state, account, upload), as_json)
 
 
 @requests.command("submit")
@@ -463,11 +450,9 @@ def submit(state: State, request_id: str, account: str | None, as_json: bool) ->
       selfcare requests submit RQ1234
     """
 
-    async def send(session: Session) -> Request:
-        number = await session.account_number(account)
-        return await session.client.submit_request(number, request_id)
-
-    request = with_session(state, send)
+    request = with_account(
+        state, account, lambda client, number: client.submit_request(number, request_id)
+    )
     if not as_json:
         output.note(_("Submitted request {id}.").format(id=request.id))
     _show(request, as_json)
@@ -501,19 +486,14 @@ def list_requests(
     wanted = chosen_limit(limit, every)
     chosen = RequestStatus(status) if status else None
 
-    async def fetch(session: Session) -> tuple[str, list[Request], bool]:
-        number = await session.account_number(account)
-        found, more = await first(
-            session.client.iter_requests(number, type_code=type_code, status=chosen), wanted
-        )
-        return number, found, more
-
-    number, found, more = with_session(state, fetch)
-    if as_json:
-        output.emit_json(found)
-        return
-    if not found:
-        output.note(_("No requests of account {number} match.").format(number=number))
+    number, found, more = account_items(
+        state,
+        account,
+        wanted,
+        lambda client, number: client.iter_requests(number, type_code=type_code, status=chosen),
+    )
+    none_found = _("No requests of account {number} match.").format(number=number)
+    if output.json_or_none_found(found, as_json, none_found):
         return
     output.table(
         _("Requests of account {number}").format(number=number),
@@ -529,17 +509,17 @@ def list_requests(
         [
             (
                 r.id,
-                esc(r.type_code),
-                esc(r.subject),
+                r.type_code,
+                r.subject,
                 status_label(r.status),
-                esc(r.stage or ""),
+                r.stage or "",
                 format_datetime(r.created_at),
-                esc(", ".join(d.code for d in r.missing_documents)),
+                ", ".join(d.code for d in r.missing_documents),
             )
             for r in found
         ],
     )
-    note_more(len(found), more)
+    output.note_more(len(found), more)
 
 
 @requests.command("show")
@@ -556,11 +536,10 @@ def show(state: State, request_id: str, account: str | None, as_json: bool) -> N
       selfcare requests show RQ1234 --json | jq '.history[-1].status'
     """
 
-    async def fetch(session: Session) -> Request:
-        number = await session.account_number(account)
-        return await session.client.request(number, request_id)
-
-    _show(with_session(state, fetch), as_json)
+    _show(
+        with_account(state, account, lambda client, number: client.request(number, request_id)),
+        as_json,
+    )
 
 
 COMMANDS: list[click.Command] = [requests]

@@ -10,20 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as _babel_percent
 
 from selfcare_tui.api.models import Money
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "selfcare"
 DEFAULT_LOCALE = "en_GB"
+_UNIT_PRICE_STEP = Decimal("0.00001")
+"""Prices per kWh have up to five decimals; a unit price is shown to that step."""
 
 
 def _locale_name() -> str:
@@ -61,6 +65,25 @@ def format_money(money: Money) -> str:
     return format_currency(money.amount, money.currency, locale=locale())
 
 
+def format_unit_price(money: Money) -> str:
+    """A price per kWh with its sub-cent digits (€0.1612), up to five, where format_money
+    would round to cents."""
+    amount = money.amount.quantize(_UNIT_PRICE_STEP, rounding=ROUND_HALF_UP)
+    return format_currency(
+        amount,
+        money.currency,
+        locale=locale(),
+        currency_digits=False,
+        decimal_quantization=False,
+    )
+
+
+def format_percent(rate: Decimal) -> str:
+    """A rate stored as a fraction (0.095) as the locale writes percentages (9.5%), keeping
+    its decimals."""
+    return _babel_percent(rate, locale=locale(), decimal_quantization=False)
+
+
 def format_number(value: Decimal | int, decimals: int | None = None) -> str:
     if decimals is not None:
         pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
@@ -74,6 +97,14 @@ def format_kwh(value: Decimal) -> str:
 
 def format_date(value: dt.date) -> str:
     return _babel_date(value, format="medium", locale=locale())
+
+
+def format_month(year_month: str | dt.date) -> str:
+    """A month as people name it (Nov 2026): from the API's YYYY-MM, or any day in it."""
+    if isinstance(year_month, str):
+        year, month = year_month.split("-")
+        year_month = dt.date(int(year), int(month), 1)
+    return str(format_skeleton("yMMM", year_month, locale=locale()))
 
 
 def format_datetime(value: dt.datetime) -> str:
