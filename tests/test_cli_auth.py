@@ -153,3 +153,12 @@ def test_profiles_keep_logins_apart(cli: Cli) -> None:
     maria = json.loads(cli("status", "--json").stdout)["user"]["username"]
     acme = json.loads(cli("status", "--json", env={"SELFCARE_PROFILE": "business"}).stdout)
     assert (maria, acme["user"]["username"]) == ("maria", "acme")
+
+
+def test_debug_shows_the_traceback_that_is_otherwise_hidden(cli: Cli) -> None:
+    plain = cli("status")
+    debug = cli("--debug", "status")
+    assert plain.returncode == debug.returncode == 3
+    assert "Traceback" not in plain.stderr
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert "NotLoggedIn" in debug.stderr and "Not logged in" in debug.stderr
