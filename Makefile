@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint typecheck unit openapi bench clean
+.PHONY: demo test lint typecheck unit openapi messages bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "selfcare-tui needs Python 3.11 or newer on PATH"; exit 1; }
@@ -34,6 +34,11 @@ unit: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/selfcare server openapi > docs/openapi.json
+
+# The translations template, src/selfcare_tui/i18n/locale/selfcare.pot: every _() message and
+# every help text of the command line.
+messages: $(STAMP)
+	$(BIN)/python -m selfcare_tui.i18n.extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,7 @@ from .context import (
     with_session,
 )
 from .profile import contact_fields
+from .translated import TranslatedGroup
 
 ACCOUNT_NUMBER = re.compile(r"^\d{6,12}$")
 
@@ -67,7 +68,7 @@ def _account_number(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def accounts() -> None:
     """Your accounts and which one commands act on.
 

@@ -13,6 +13,7 @@ from selfcare_tui.session import Session, log_in, log_out, server_for
 
 from . import output
 from .context import EXIT_AUTH, State, fail, pass_state, run, with_session
+from .translated import TranslatedCommand, TranslatedGroup
 
 
 def _interactive() -> bool:
@@ -25,7 +26,7 @@ def _secret_from_stdin(lines: list[str], what: str) -> str:
     return lines.pop(0)
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @click.option("--server", help="Server URL (default: the profile's, else http://127.0.0.1:8765).")
 @click.option("--username", "-u", help="Your username (default: the profile's).")
 @click.option(
@@ -88,7 +89,7 @@ def login(state: State, server: str | None, username: str | None, password_stdin
     )
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @pass_state
 def logout(state: State) -> None:
     """Revoke this profile's login on the server and delete it from the keyring."""
@@ -98,7 +99,7 @@ def logout(state: State) -> None:
         output.note(_("Not logged in."))
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @output.json_option
 @pass_state
 def status(state: State, as_json: bool) -> None:
@@ -167,7 +168,7 @@ def status(state: State, as_json: bool) -> None:
     output.fields(rows)
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def auth() -> None:
     """Tokens for scripts and cron jobs."""
 

@@ -36,6 +36,7 @@ from .context import (
     server_option,
     with_account,
 )
+from .translated import TranslatedGroup
 
 PAGE_LIMIT = 200
 """The most the server gives in one page."""
@@ -137,7 +138,7 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
         )
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def invoices() -> None:
     """Invoices: list and show them, order a bill on an actual reading, get copies.
 

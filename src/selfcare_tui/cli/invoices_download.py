@@ -43,6 +43,7 @@ from .context import (
     pass_state,
     with_session,
 )
+from .translated import TranslatedCommand
 
 _SHOWN_FAILURES = 10
 """The summary names this many failed files; --json lists them all."""
@@ -107,7 +108,7 @@ class _ProgressBar(_Quiet):
             self._progress.update(self._task, size=format_bytes(sum(self._bytes.values())))
 
 
-@click.command("download")
+@click.command("download", cls=TranslatedCommand)
 @account_option
 @click.option(
     "--all-accounts",

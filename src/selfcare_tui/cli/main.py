@@ -23,11 +23,12 @@ from . import (
 )
 from .auth import auth, login, logout, status
 from .context import State
+from .translated import TranslatedGroup
 
 DEFAULT_PORT = 8765
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="selfcare")
 @click.option(
     "--profile",
@@ -117,6 +118,7 @@ def demo(port: int) -> None:
     serve(settings, "127.0.0.1", port)
 
 
+command: click.Command
 for command in (login, logout, status, auth):
     cli.add_command(command)
 for module in (

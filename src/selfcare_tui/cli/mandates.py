@@ -11,6 +11,7 @@ from selfcare_tui.i18n import _, format_datetime
 
 from . import output
 from .context import DATE, State, account_option, pass_state, with_account
+from .translated import TranslatedGroup
 
 
 def state_label(mandate: models.Mandate, now: dt.datetime) -> str:
@@ -58,7 +59,7 @@ def _end_of_day(
     return dt.datetime.combine(day, dt.time(23, 59, 59)).astimezone()
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def mandates() -> None:
     """Let another customer act on your account.
 

@@ -37,6 +37,7 @@ from .context import (
     server_option,
     with_account,
 )
+from .translated import TranslatedGroup
 
 _PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
 
@@ -49,7 +50,7 @@ def _check_phone(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def outages() -> None:
     """Planned and accidental works, and outage reports for your places.
 

@@ -50,6 +50,7 @@ from .context import (
     server_option,
     with_account,
 )
+from .translated import TranslatedCommand, TranslatedGroup
 
 POLL_FIRST, POLL_MOST = 1.0, 5.0
 """Seconds between polls of a payment session: quick at first, then gentler."""
@@ -78,7 +79,7 @@ def notice_status_label(status: NoticeStatus) -> str:
 # --- payments ----------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def payments() -> None:
     """Payments that have arrived, and the invoices each settled.
 
@@ -161,7 +162,7 @@ def list_payments(
 # --- notices -----------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def notices() -> None:
     """Payment reminders and disconnection warnings, with their deadlines and PDFs.
 
@@ -330,7 +331,7 @@ def show_amount_due(due: AmountDue, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @click.argument("invoice_numbers", nargs=-1, metavar="[INVOICE]...")
 @account_option
 @click.option("--no-browser", is_flag=True, help="Only print the payment link; open nothing.")

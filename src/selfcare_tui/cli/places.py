@@ -11,6 +11,7 @@ from selfcare_tui.i18n import _, format_date, format_number
 
 from . import output
 from .context import State, account_option, not_found, pass_state, with_account
+from .translated import TranslatedCommand
 
 place_option = click.option(
     "--place",
@@ -102,7 +103,7 @@ async def check_place(client: SelfcareClient, number: str, place_id: str) -> Non
         )
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @account_option
 @output.json_option
 @pass_state
@@ -132,7 +133,7 @@ def places(state: State, account: str | None, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @account_option
 @place_option
 @output.json_option
@@ -178,7 +179,7 @@ def contracts(state: State, account: str | None, place_id: str | None, as_json: 
     )
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @account_option
 @place_option
 @click.option("--include-removed", is_flag=True, help="Also meters that were replaced.")

@@ -15,6 +15,7 @@ from selfcare_tui.i18n import _
 from . import output
 from .context import State, account_option, pass_state, with_account
 from .output import address_text
+from .translated import TranslatedGroup
 
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 
@@ -115,7 +116,7 @@ def _merged_address(
         ) from None
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def profile() -> None:
     """Your contact data and invoice channel.
 

@@ -38,6 +38,7 @@ from .context import (
     with_account,
 )
 from .places import find_meter, place_option, register_label, source_label
+from .translated import TranslatedCommand, TranslatedGroup
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -164,7 +165,7 @@ def register_values(
     ]
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def readings() -> None:
     """Meter readings: check them, enter your own."""
 
@@ -379,7 +380,7 @@ def _refusal_hint(error: RuleViolation) -> str:
     return (hint + " " + _("To be billed on this reading now, add --order-bill.")).strip()
 
 
-@click.command()
+@click.command(cls=TranslatedCommand)
 @account_option
 @place_option
 @click.option("--since", callback=_month, metavar="YYYY-MM", help="From this month on (YYYY-MM).")

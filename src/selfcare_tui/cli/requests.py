@@ -37,6 +37,7 @@ from .context import (
     server_option,
     with_account,
 )
+from .translated import TranslatedGroup
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 """The reference server's limit; it checks again, by its own setting."""
@@ -232,7 +233,7 @@ def _show(request: Request, as_json: bool) -> None:
         request_fields(request)
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def requests() -> None:
     """Written requests to the utility, with documents, and their status history.
 

@@ -1,8 +1,11 @@
 """Translations (gettext catalogs) and locale-aware formatting of money, numbers and dates.
 
-Every user-facing string goes through `_()`, so a translation is a catalog under
-`i18n/locale/<lang>/LC_MESSAGES/selfcare.mo`, not a code change. The locale comes from
-SELFCARE_LOCALE, else the usual LC_ALL / LC_MESSAGES / LANG.
+Every user-facing string goes through `_()` (the command line's help texts too, see
+`selfcare_tui.cli.translated`), so a translation is a catalog under
+`i18n/locale/<lang>/LC_MESSAGES/selfcare.mo`, not a code change; `make messages` writes the
+template, `i18n/locale/selfcare.pot`. The locale comes from SELFCARE_LOCALE, else the usual
+LC_ALL / LC_MESSAGES / LANG. SELFCARE_LOCALE_DIR points at another catalog directory, to try
+a translation before it ships (and for tests).
 """
 
 from __future__ import annotations
@@ -47,9 +50,14 @@ def locale() -> Locale:
         return Locale.parse(DEFAULT_LOCALE)
 
 
+def locale_dir() -> Path:
+    """Where the catalogs are: the shipped ones, unless SELFCARE_LOCALE_DIR says otherwise."""
+    return Path(os.environ.get("SELFCARE_LOCALE_DIR") or LOCALE_DIR)
+
+
 @cache
 def _translation() -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[str(locale())], fallback=True)
+    return gettext.translation(DOMAIN, locale_dir(), languages=[str(locale())], fallback=True)
 
 
 def _(message: str) -> str:
