@@ -28,7 +28,11 @@ from .translated import TranslatedGroup
 DEFAULT_PORT = 8765
 
 
-@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=TranslatedGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
 @click.version_option(__version__, prog_name="selfcare")
 @click.option(
     "--profile",
@@ -46,6 +50,12 @@ def cli(ctx: click.Context, profile: str | None, debug: bool) -> None:
     3 not logged in, 4 not found, 5 refused by a rule, 6 server unavailable.
     """
     ctx.obj = State(profile=profile, debug=debug)
+    if ctx.invoked_subcommand is None:
+        # `selfcare` alone opens the terminal app; Textual is imported only here, so
+        # scripted commands start without it.
+        from selfcare_tui.app import SelfcareApp
+
+        SelfcareApp(profile=profile).run()
 
 
 @cli.group(invoke_without_command=True)

@@ -1,0 +1,132 @@
+"""Choose the account in view: own accounts, those held by mandate, and for agents a search."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from selfcare_tui.api import models
+from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.i18n import _, format_date
+from selfcare_tui.widgets.banner import scope_label
+
+from .messages import describe
+
+
+def account_prompt(account: models.AccountSummary, current: bool) -> Text:
+    """Two lines: number and name, then whose it is (and with which scopes, by mandate)."""
+    marker = "● " if current else "  "
+    text = Text(f"{marker}{account.number}  {account.name}", no_wrap=True)
+    if account.access is models.Access.owner:
+        detail = _("own account")
+    elif account.access is models.Access.agent:
+        detail = _("as support agent")
+    else:
+        scopes = ", ".join(scope_label(s) for s in account.scopes)
+        detail = _("by mandate: {scopes}").format(scopes=scopes)
+        if account.mandate_expires_at is not None:
+            detail += " " + _("(until {day})").format(
+                day=format_date(account.mandate_expires_at.date())
+            )
+        detail = "⚑ " + detail
+    text.append(f"\n    {detail}", style="italic")
+    return text
+
+
+class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
+    """Dismisses with the chosen account, or None when closed with escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", _("Close"))]
+
+    DEFAULT_CSS = """
+    AccountSwitcher { align: center middle; }
+    #switcher {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    #switcher OptionList { height: auto; max-height: 16; }
+    #switcher-message { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self, client: SelfcareClient, me: models.Me, current: str | None) -> None:
+        super().__init__()
+        self._client = client
+        self._me = me
+        self._current = current
+        self._accounts: dict[str, models.AccountSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="switcher") as box:
+            box.border_title = _("Switch account")
+            box.border_subtitle = _("enter choose · esc close")
+            if self._me.role is models.Role.agent:
+                yield Label(_("Search customers by account number or name"))
+                yield Input(id="search", placeholder=_("number or name"))
+            yield OptionList(id="accounts")
+            yield Static("", id="switcher-message", markup=False)
+
+    def on_mount(self) -> None:
+        self._load(None)
+        if self._me.role is models.Role.agent:
+            self.query_one("#search", Input).focus()
+        else:
+            self.query_one(OptionList).focus()
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self._load(event.value.strip() or None, debounce=True)
+
+    @on(Input.Submitted, "#search")
+    def _to_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @work(exclusive=True, group="accounts")
+    async def _load(self, query: str | None, debounce: bool = False) -> None:
+        if debounce:
+            await asyncio.sleep(0.3)  # one request per pause in typing, not per key
+        options = self.query_one(OptionList)
+        message = self.query_one("#switcher-message", Static)
+        options.loading = True
+        try:
+            accounts = await self._client.accounts(query)
+        except SelfcareError as exc:
+            message.update(describe(exc, self._client.base_url))
+            return
+        finally:
+            options.loading = False
+        self._accounts = {a.number: a for a in accounts}
+        options.set_options(
+            Option(account_prompt(a, a.number == self._current), id=a.number) for a in accounts
+        )
+        if not accounts:
+            message.update(
+                _("No accounts found.") if query else _("This login holds no account yet.")
+            )
+        else:
+            message.update("")
+            numbers = [a.number for a in accounts]
+            if self._current in numbers:
+                options.highlighted = numbers.index(self._current)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is not None:
+            self.dismiss(self._accounts.get(event.option_id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

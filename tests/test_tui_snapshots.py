@@ -1,0 +1,62 @@
+"""Snapshots of the login, overview and switcher at 80x24 and 120x40.
+
+Deterministic: the server's clock is frozen (tests/conftest.py NOW), times are shown in UTC,
+the theme is fixed by the app, and nothing shows the random port of the test server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from selfcare_tui.app import SelfcareApp
+from selfcare_tui.screens.switcher import AccountSwitcher
+
+from .conftest import LiveServer
+from .keyring_backends import MemoryKeyring
+from .tui_helpers import log_in, memory_keyring, wait_for
+
+__all__ = ["memory_keyring"]  # fixture
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SnapCompare = Callable[..., bool]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_login_snapshot(
+    snap_compare: SnapCompare, memory_keyring: MemoryKeyring, size: tuple[int, int]
+) -> None:
+    assert snap_compare(SelfcareApp(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overview_snapshot(
+    snap_compare: SnapCompare,
+    live_server: LiveServer,
+    memory_keyring: MemoryKeyring,
+    size: tuple[int, int],
+) -> None:
+    async def logged_in(pilot: Pilot[None]) -> None:
+        await log_in(pilot, live_server.base_url)
+
+    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=logged_in)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_switcher_snapshot(
+    snap_compare: SnapCompare,
+    live_server: LiveServer,
+    memory_keyring: MemoryKeyring,
+    size: tuple[int, int],
+) -> None:
+    async def switcher_open(pilot: Pilot[None]) -> None:
+        await log_in(pilot, live_server.base_url, "jaan")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountSwitcher))
+        options = pilot.app.screen.query_one(OptionList)
+        await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
+
+    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=switcher_open)

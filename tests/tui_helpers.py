@@ -1,0 +1,105 @@
+"""Driving the terminal app in tests: an isolated config and keyring, and the login form."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import pytest
+import uvicorn
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from selfcare_tui.screens.login import LoginScreen
+from selfcare_tui.screens.overview import OverviewScreen
+from selfcare_tui.server.settings import Clock, Settings
+
+from .conftest import NOW, start_server
+from .keyring_backends import MemoryKeyring
+
+
+@pytest.fixture
+def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    for name in ("SELFCARE_TOKEN", "SELFCARE_SERVER", "SELFCARE_PROFILE", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(previous)
+    monkeypatch.undo()
+    time.tzset()
+
+
+@dataclass
+class StoppableServer:
+    base_url: str
+    server: uvicorn.Server
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+
+
+@pytest.fixture
+def stoppable_server(demo_database: Path, tmp_path: Path) -> Iterator[StoppableServer]:
+    """A live server a test may stop, to see what the app says when the connection is lost."""
+    database = tmp_path / "stoppable.sqlite3"
+    shutil.copy(demo_database, database)
+    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
+    server, thread, port = start_server(settings)
+    try:
+        yield StoppableServer(f"http://127.0.0.1:{port}", server)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+async def wait_for(pilot: Pilot[None], ready: Callable[[], bool], limit: float = 15) -> None:
+    deadline = time.monotonic() + limit
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.05)
+
+
+def text_of(pilot: Pilot[None], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).content)
+
+
+async def submit_login(pilot: Pilot[None], server: str, username: str, password: str) -> None:
+    """Fill the form as a user would (typing username and password) and press enter."""
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, LoginScreen) and bool(pilot.app.screen.query("#server"))
+        ),
+    )
+    screen = pilot.app.screen
+    screen.query_one("#server", Input).value = server
+    screen.query_one("#username", Input).value = ""
+    screen.query_one("#username", Input).focus()
+    await pilot.press(*username)
+    screen.query_one("#password", Input).focus()
+    await pilot.press(*password, "enter")
+
+
+def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
+    screen = pilot.app.screen
+    if not isinstance(screen, OverviewScreen):
+        return False
+    if account is not None and account not in (screen.sub_title or ""):
+        return False
+    money = str(screen.query_one("#money", Static).content)
+    return "Balance" in money and not screen.query_one("#overview").loading
+
+
+async def log_in(pilot: Pilot[None], server: str, username: str = "maria") -> None:
+    await submit_login(pilot, server, username, f"{username}-demo")
+    await wait_for(pilot, lambda: overview_loaded(pilot))
