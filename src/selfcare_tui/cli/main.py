@@ -8,6 +8,7 @@ import sys
 import click
 
 from selfcare_tui import __version__
+from selfcare_tui.i18n import _
 
 from . import (
     accounts,
@@ -94,7 +95,7 @@ def server(
     if customers and not demo:
         raise click.UsageError("--customers needs --demo.")
     if demo and seed_if_empty(settings, customers):
-        click.echo("Seeded demo data.", err=True)
+        click.echo(_("Seeded demo data."), err=True)
     serve(settings, host, port)
 
 
@@ -120,11 +121,15 @@ def demo(port: int) -> None:
     settings = Settings(database_url=f"sqlite:///{os.path.join(data_dir, 'demo.sqlite3')}")
     seed_if_empty(settings, 0)
     port = port or free_port()
-    click.echo(f"Demo backend: http://127.0.0.1:{port}/api/v1 (API docs: /api/v1/docs)")
-    click.echo("Demo logins:")
+    url = f"http://127.0.0.1:{port}"
+    click.echo(_("Demo server: {url} (API documentation: {url}/api/v1/docs)").format(url=url))
+    click.echo(
+        _("Log in from another terminal: selfcare login --server {url} -u maria").format(url=url)
+    )
+    click.echo(_("Demo logins:"))
     for username, password, description in DEMO_LOGINS:
         click.echo(f"  {username:<10} {password:<14} {description}")
-    click.echo("Press Ctrl+C to stop.")
+    click.echo(_("Press Ctrl+C to stop."))
     serve(settings, "127.0.0.1", port)
 
 
