@@ -90,3 +90,31 @@ def test_customers_without_demo_is_a_usage_error() -> None:
 def test_help_has_examples(args: list[str]) -> None:
     result = subprocess.run([*SELFCARE, *args], capture_output=True, text=True, check=True)
     assert "Usage:" in result.stdout
+
+
+def test_demo_without_a_terminal_serves_and_says_how_to_log_in() -> None:
+    """`make demo` in a pipe cannot open the app: it runs the backend and prints the way in."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*SELFCARE, "demo", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert lines[0].startswith(f"Demo server: http://127.0.0.1:{port} ")
+        assert f"selfcare login --server http://127.0.0.1:{port} -u maria" in lines[1]
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/v1/request-types", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the demo backend did not start"
+                time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)

@@ -240,3 +240,20 @@ async def log_out(profile_name: str | None) -> bool:
         finally:
             credentials.forget(server, profile.username)
     return True
+
+
+async def password_session(server: str, username: str, password: str) -> Session:
+    """A session that lives only for this run: nothing goes to the keyring or the config.
+
+    For the demo. The returned client is fresh, so it may be used from another event loop
+    (the app's) than the one that logged in.
+    """
+    async with SelfcareClient(server) as login:
+        result = await login.login(username, password)
+        if isinstance(result, models.MfaChallenge):
+            raise NotLoggedIn(_("This login needs a one-time code; use the login screen."))
+    client = SelfcareClient(
+        server, access_token=result.access_token, refresh_token=result.refresh_token
+    )
+    profile = config.Profile(server=server, username=username)
+    return Session(None, profile, client, from_environment=False)

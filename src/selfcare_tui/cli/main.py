@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 
@@ -109,28 +110,50 @@ def server_openapi() -> None:
 
 @cli.command()
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Default: a free port.")
-def demo(port: int) -> None:
-    """Start the reference backend with fresh demo data on loopback and say how to use it."""
+@click.option(
+    "--server-only",
+    is_flag=True,
+    help="Only run the backend and print how to reach it (also when there is no terminal).",
+)
+def demo(port: int, server_only: bool) -> None:
+    """Try everything on one machine: fresh demo data, the backend on loopback, and the app.
+
+    The app opens logged in as the demo household customer (maria); quitting it stops the
+    backend. The demo login lives only for this run: nothing goes to your keyring or config.
+    """
     import tempfile
 
     from selfcare_tui.server.demo import DEMO_LOGINS
-    from selfcare_tui.server.run import free_port, seed_if_empty, serve
+    from selfcare_tui.server.run import BackgroundServer, free_port, seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
 
     data_dir = tempfile.mkdtemp(prefix="selfcare-demo-")
     settings = Settings(database_url=f"sqlite:///{os.path.join(data_dir, 'demo.sqlite3')}")
     seed_if_empty(settings, 0)
-    port = port or free_port()
-    url = f"http://127.0.0.1:{port}"
-    click.echo(_("Demo server: {url} (API documentation: {url}/api/v1/docs)").format(url=url))
-    click.echo(
-        _("Log in from another terminal: selfcare login --server {url} -u maria").format(url=url)
-    )
-    click.echo(_("Demo logins:"))
-    for username, password, description in DEMO_LOGINS:
-        click.echo(f"  {username:<10} {password:<14} {description}")
-    click.echo(_("Press Ctrl+C to stop."))
-    serve(settings, "127.0.0.1", port)
+    if server_only or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        port = port or free_port()
+        url = f"http://127.0.0.1:{port}"
+        click.echo(_("Demo server: {url} (API documentation: {url}/api/v1/docs)").format(url=url))
+        click.echo(
+            _("Log in from another terminal: selfcare login --server {url} -u maria").format(
+                url=url
+            )
+        )
+        click.echo(_("Demo logins:"))
+        for username, password, description in DEMO_LOGINS:
+            click.echo(f"  {username:<10} {password:<14} {description}")
+        click.echo(_("Press Ctrl+C to stop."))
+        serve(settings, "127.0.0.1", port)
+        return
+    from selfcare_tui.app import SelfcareApp
+    from selfcare_tui.session import password_session
+
+    server = BackgroundServer(settings, port=port).start()
+    try:
+        session = asyncio.run(password_session(server.url, "maria", "maria-demo"))
+        SelfcareApp(session=session).run()
+    finally:
+        server.stop()
 
 
 command: click.Command

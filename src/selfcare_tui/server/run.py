@@ -41,3 +41,43 @@ def serve(settings: Settings, host: str, port: int) -> None:
     # uvicorn's own access log prints query strings, which may carry a processor token: ours
     # prints paths only.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+
+
+class BackgroundServer:
+    """The backend on a loopback port in a thread of this process, for the demo and tests."""
+
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+        import threading
+
+        config = uvicorn.Config(
+            create_app(settings), host=host, port=port, log_level="warning", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self.settings = settings
+        self.host = host
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 20) -> BackgroundServer:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the server did not start")
+            time.sleep(0.01)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        app = self._server.config.app
+        engine = getattr(getattr(app, "state", None), "engine", None)
+        if engine is not None:
+            engine.dispose()
