@@ -77,3 +77,9 @@ def test_months_from_the_api_or_a_day(locale: pytest.MonkeyPatch) -> None:
     assert i18n.format_month(dt.date(2026, 9, 30)) == "Sept 2026"
     use(locale, "et_EE")
     assert i18n.format_month("2026-11") == "nov 2026"
+
+
+def test_times_are_shown_to_the_minute(locale: pytest.MonkeyPatch) -> None:
+    use(locale, "en_GB")
+    moment = dt.datetime(2026, 11, 28, 7, 0, 59).astimezone()  # 07:00:59 local time
+    assert i18n.format_datetime(moment) == "28 Nov 2026, 07:00"

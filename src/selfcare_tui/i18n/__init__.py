@@ -116,8 +116,13 @@ def format_month(year_month: str | dt.date) -> str:
 
 
 def format_datetime(value: dt.datetime) -> str:
-    """In the user's local time zone, which is what they read clocks in."""
-    return _babel_datetime(value.astimezone(), format="medium", locale=locale())
+    """In the user's local time zone, which is what they read clocks in; to the minute, since
+    no time in this product (works, payments, tokens) is meaningful to the second."""
+    here = locale()
+    pattern = str(here.datetime_formats["medium"]).format(
+        here.time_formats["short"].pattern, here.date_formats["medium"].pattern
+    )
+    return _babel_datetime(value.astimezone(), format=pattern, locale=here)
 
 
 def reset() -> None:
