@@ -10,15 +10,15 @@ from pathlib import Path
 
 import keyring
 import pytest
-import uvicorn
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
+from selfcare_tui.server.run import BackgroundServer
 from selfcare_tui.server.settings import Clock, Settings
 
-from .conftest import NOW, start_server
+from .conftest import NOW
 from .keyring_backends import MemoryKeyring
 
 
@@ -41,10 +41,10 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 @dataclass
 class StoppableServer:
     base_url: str
-    server: uvicorn.Server
+    server: BackgroundServer
 
     def stop(self) -> None:
-        self.server.should_exit = True
+        self.server.stop()
 
 
 @pytest.fixture
@@ -53,12 +53,11 @@ def stoppable_server(demo_database: Path, tmp_path: Path) -> Iterator[StoppableS
     database = tmp_path / "stoppable.sqlite3"
     shutil.copy(demo_database, database)
     settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server, thread, port = start_server(settings)
+    server = BackgroundServer(settings).start()
     try:
-        yield StoppableServer(f"http://127.0.0.1:{port}", server)
+        yield StoppableServer(server.url, server)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 async def wait_for(pilot: Pilot[None], ready: Callable[[], bool], limit: float = 15) -> None:
@@ -96,6 +95,8 @@ def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
         return False
     if account is not None and account not in (screen.sub_title or ""):
         return False
+    if not screen.query("#money"):
+        return False  # pushed but not composed yet
     money = str(screen.query_one("#money", Static).content)
     return "Balance" in money and not screen.query_one("#overview").loading
 
