@@ -8,18 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from selfcare_tui.api import SelfcareClient
-from selfcare_tui.server.app import create_app
-from selfcare_tui.server.run import seed_if_empty
+from selfcare_tui.server.run import BackgroundServer, seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
 # The demo data is generated relative to this day, and the server's clock is frozen here, so
@@ -62,35 +58,16 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, int]:
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    port: int = server.servers[0].sockets[0].getsockname()[1]
-    return server, thread, port
-
-
 @pytest.fixture
 def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
     database = tmp_path / "server.sqlite3"
     shutil.copy(demo_database, database)
     settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server, thread, port = start_server(settings)
+    server = BackgroundServer(settings).start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", settings, database)
+        yield LiveServer(server.url, settings, database)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        settings_engine = getattr(server.config.app, "state", None)
-        if settings_engine is not None:
-            settings_engine.engine.dispose()
+        server.stop()
 
 
 @pytest.fixture

@@ -44,10 +44,11 @@ from selfcare_tui.server.demo import (
     FLAT_ACCOUNT,
     JAAN_ACCOUNT,
 )
+from selfcare_tui.server.run import BackgroundServer
 from selfcare_tui.server.security import hash_password
 from selfcare_tui.server.settings import Clock, Settings
 
-from .conftest import NOW, LiveServer, start_server
+from .conftest import NOW, LiveServer
 
 pytestmark = pytest.mark.anyio
 
@@ -160,15 +161,11 @@ def matrix_server(
     shutil.copy(demo_database, database)
     _add_rows_the_api_cannot_create(database)
     settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server, thread, port = start_server(settings)
+    server = BackgroundServer(settings).start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", settings, database)
+        yield LiveServer(server.url, settings, database)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        state = getattr(server.config.app, "state", None)
-        if state is not None:
-            state.engine.dispose()
+        server.stop()
 
 
 async def _ids(maria: SelfcareClient, number: str, mandate_id: str) -> AccountIds:

@@ -33,11 +33,11 @@ from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACC
 from selfcare_tui.server.payments import settle_session
 from selfcare_tui.server.reading_rules import check_submission
 from selfcare_tui.server.routes.outages import eligibility
-from selfcare_tui.server.run import seed_if_empty
+from selfcare_tui.server.run import BackgroundServer, seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
 from .builders import make_pdf, write
-from .conftest import NOW, LiveServer, start_server
+from .conftest import NOW, LiveServer
 from .test_authorization import login
 from .test_invoices_payments import (
     ACME_MONTHS,
@@ -132,16 +132,12 @@ def pg_server(postgres: Postgres, postgres_demo: str) -> Iterator[LiveServer]:
     settings = Settings(
         database_url=postgres.create_database(name, template=postgres_demo), clock=Clock(NOW)
     )
-    server, thread, port = start_server(settings)
+    server = BackgroundServer(settings).start()
     try:
         # No SQLite file here: helpers that read one must not be used with this server.
-        yield LiveServer(f"http://127.0.0.1:{port}", settings, Path(os.devnull))
+        yield LiveServer(server.url, settings, Path(os.devnull))
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        state = getattr(server.config.app, "state", None)
-        if state is not None:
-            state.engine.dispose()
+        server.stop()
         postgres.drop_database(name)
 
 
