@@ -98,7 +98,7 @@ def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
     if not screen.query("#money"):
         return False  # pushed but not composed yet
     money = str(screen.query_one("#money", Static).content)
-    return "Balance" in money and not screen.query_one("#overview").loading
+    return "Balance" in money and not screen.query_one("#body").loading
 
 
 async def log_in(pilot: Pilot[None], server: str, username: str = "maria") -> None:

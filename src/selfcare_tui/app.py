@@ -8,24 +8,30 @@ the saved profile; without a usable login it shows the login screen.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
 from selfcare_tui import config
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.i18n import _
-from selfcare_tui.session import Session, open_session, server_for, start
+from selfcare_tui.session import Session, open_session, remember_account, server_for, start
 
-from .screens.help import HelpScreen
+from .screens.base import AccountScreen, LoginEnded
+from .screens.goto import GoToMenu
+from .screens.help import HelpScreen, KeyHelp
 from .screens.login import LoggedIn, LoginScreen
 from .screens.messages import describe
-from .screens.overview import OverviewScreen
+from .screens.sections import section_named, sections
 from .screens.switcher import AccountSwitcher
+from .themes import SELFCARE_THEME
+from .widgets.link_panel import SectionOpened
 
 SWITCH_KEY = "ctrl+o"
 """Free in Textual's defaults and in Input (ctrl+p is the palette, ctrl+q quits)."""
@@ -37,6 +43,7 @@ class SelfcareApp(App[None]):
     TITLE = "selfcare"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(SWITCH_KEY, "switch_account", _("Accounts")),
+        Binding("g", "go_menu", _("Go to")),
         Binding("question_mark", "help", _("Help"), key_display="?"),
     ]
 
@@ -53,9 +60,19 @@ class SelfcareApp(App[None]):
         self.me: models.Me | None = None
         self.account: models.AccountSummary | None = None
         self._server = server
-        self.theme = "textual-dark"  # fixed, so every terminal and snapshot looks the same
+        self._sections: dict[str, AccountScreen[object]] = {}
+        self.register_theme(SELFCARE_THEME)
+        self.theme = self._saved_theme()
+
+    def _saved_theme(self) -> str:
+        try:
+            theme = config.load().settings.theme
+        except SelfcareError:
+            return SELFCARE_THEME.name  # the login screen says what is wrong with the file
+        return theme if theme in self.available_themes else SELFCARE_THEME.name
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.session is not None:
             self._enter(self.session, None)
         else:
@@ -123,8 +140,11 @@ class SelfcareApp(App[None]):
         self.account = next(
             (a for a in accounts if a.number == preferred), accounts[0] if accounts else None
         )
-        screen = OverviewScreen(session, self.account, me)
-        self.switch_screen(screen) if self.screen_stack[1:] else self.push_screen(screen)
+        for old in self._sections.values():  # screens of an earlier login
+            if old not in self.screen_stack:
+                self.uninstall_screen(old)
+        self._sections = {}
+        self.go("overview")
         if note:
             self.notify(note, title=_("Login not kept"), severity="warning", timeout=30)
 
@@ -140,17 +160,87 @@ class SelfcareApp(App[None]):
         self.push_screen(AccountSwitcher(self.session.client, self.me, current), self._switched)
 
     def _switched(self, account: models.AccountSummary | None) -> None:
+        """Show it on the screen in view; the other sections reload when shown again."""
         if account is None:
             return
         self.account = account
-        screen = self.screen
-        show = getattr(screen, "show_account", None)
-        if callable(show):
-            show(account)
+        if isinstance(self.screen, AccountScreen):
+            self.screen.show_account(account)
+        if self.session is not None:
+            try:
+                if remember_account(self.session, account.number):
+                    self.session.profile.account = account.number
+            except SelfcareError as exc:  # an unreadable config: say so, keep going
+                self.notify(describe(exc), title=_("Not saved"), severity="warning")
+
+    # --- sections -----------------------------------------------------------------------
+
+    def go(self, name: str) -> None:
+        """Show a section for the account in view; its screen is kept while the app runs."""
+        section = section_named(name)
+        if section is None or self.session is None or self.me is None:
+            return
+        if getattr(self.screen, "section", None) == name:
+            return
+        screen = self._sections.get(name)
+        if screen is None:
+            screen = section.screen_class()(self.session, self.account, self.me)
+            self._sections[name] = screen
+            self.install_screen(screen, f"section-{name}-{id(screen)}")
+        if len(self.screen_stack) > 1:  # a section or the login screen: replace it
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def on_section_opened(self, message: SectionOpened) -> None:
+        self.go(message.section)
+
+    def on_login_ended(self, message: LoginEnded) -> None:
+        self._show_login(message.text)
+
+    def action_go_menu(self) -> None:
+        if self.session is None or self.me is None:
+            self.notify(_("Log in first."), severity="warning")
+            return
+        if isinstance(self.screen, GoToMenu):
+            return
+        current = getattr(self.screen, "section", None)
+        self.push_screen(GoToMenu(current), self._went)
+
+    def _went(self, name: str | None) -> None:
+        if name is not None:
+            self.go(name)
+
+    # --- frame ------------------------------------------------------------------------
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """The chosen theme is kept in the config file for the next start."""
+        try:
+            settings = config.load()
+        except SelfcareError:
+            return  # an unreadable config is not overwritten; the login screen names it
+        if settings.settings.theme != theme.name:
+            settings.settings.theme = theme.name
+            config.save(settings)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self._key_help()))
+
+    def _key_help(self) -> list[KeyHelp]:
+        """The keys that work on the screen in view, from its real bindings."""
+        rows: list[KeyHelp] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            rows.append(KeyHelp(self.get_key_display(binding), binding.description))
+        rows += [
+            KeyHelp(f"g {s.key}", _("Go to: {title}").format(title=s.title)) for s in sections()
+        ]
+        return rows
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.session is not None:
@@ -159,5 +249,11 @@ class SelfcareApp(App[None]):
                 _("Show another account: own, held by mandate, or (agents) any"),
                 self.action_switch_account,
             )
+            for section in sections():
+                yield SystemCommand(
+                    _("Go to: {title}").format(title=section.title),
+                    section.description,
+                    partial(self.go, section.name),
+                )
         yield SystemCommand(_("Help"), _("The keys of the app"), self.action_help)
         yield from super().get_system_commands(screen)

@@ -35,10 +35,20 @@ class Profile(BaseModel):
     """The account the screens and commands show unless told otherwise."""
 
 
+class Settings(BaseModel):
+    """How the app looks; the same for every profile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: str = "selfcare"
+    """The app's own theme, or any of Textual's (chosen in the palette: "Change theme")."""
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     default_profile: str = DEFAULT_PROFILE
+    settings: Settings = Field(default_factory=Settings)
     profiles: dict[str, Profile] = Field(default_factory=dict)
 
     def profile(self, name: str | None) -> Profile:

@@ -223,6 +223,25 @@ async def log_in(
     return me, stored
 
 
+def remember_account(session: Session, number: str) -> bool:
+    """Make `number` the profile's account, if this session's login is the profile's.
+
+    A login that is not saved (the demo, SELFCARE_TOKEN) changes nothing on disk.
+    """
+    if session.from_environment:
+        return False
+    settings = config.load()
+    name = session.profile_name or settings.default_profile
+    saved = settings.profiles.get(name)
+    if saved is None or saved.username != session.profile.username:
+        return False
+    if saved.server.rstrip("/") != session.server.rstrip("/") or saved.account == number:
+        return saved.account == number
+    saved.account = number
+    config.save(settings)
+    return True
+
+
 async def log_out(profile_name: str | None) -> bool:
     """Revoke the login on the server and forget its token; False if there was none."""
     settings = config.load()

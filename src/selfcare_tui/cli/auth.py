@@ -9,6 +9,7 @@ import click
 from selfcare_tui import config
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _, format_date, format_datetime, format_money
+from selfcare_tui.labels import label
 from selfcare_tui.session import Session, log_in, log_out, server_for
 
 from . import output
@@ -149,8 +150,8 @@ def status(state: State, as_json: bool) -> None:
         window_text = _("opens on {day}").format(day=format_date(window.opens_on))
     rows = [
         (_("Server"), str(result["server"])),
-        (_("Logged in as"), f"{me.display_name} ({me.username}, {me.role.value})"),
-        (_("Account"), f"{account.number} {account.name} ({account.access.value})"),
+        (_("Logged in as"), f"{me.display_name} ({me.username}, {label(me.role)})"),
+        (_("Account"), f"{account.number} {account.name} ({label(account.access)})"),
         (_("Balance"), format_money(account.balance)),
         (_("Reading window"), window_text),
     ]

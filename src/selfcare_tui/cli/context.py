@@ -37,6 +37,7 @@ from selfcare_tui.api.errors import (
     ValidationFailed,
 )
 from selfcare_tui.api.models import ErrorCode, Problem
+from selfcare_tui.blocking import blocking_text
 from selfcare_tui.config import ConfigError
 from selfcare_tui.i18n import _
 from selfcare_tui.session import (
@@ -47,8 +48,6 @@ from selfcare_tui.session import (
     server_for,
     start,
 )
-
-from .blocking import blocking_text
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

@@ -20,9 +20,9 @@ from selfcare_tui.api.models import (
     Work,
 )
 from selfcare_tui.i18n import _, format_datetime
+from selfcare_tui.labels import label
 
 from . import output
-from .blocking import report_status_label, work_kind_label
 from .context import (
     State,
     account_items,
@@ -113,7 +113,7 @@ def planned(
     rows = []
     for w in works:
         row = [
-            work_kind_label(w.kind),
+            label(w.kind),
             w.area,
             format_datetime(w.starts_at),
             format_datetime(w.ends_at),
@@ -205,7 +205,7 @@ def report_fields(report: OutageReport) -> None:
         [
             (_("Reference"), report.reference),
             (_("Place"), report.place_id),
-            (_("Status"), report_status_label(report.status)),
+            (_("Status"), label(report.status)),
             (_("Reported"), format_datetime(report.created_at)),
             (_("Description"), report.description),
         ]
@@ -255,7 +255,7 @@ def list_reports(
             (
                 r.reference,
                 r.place_id,
-                report_status_label(r.status),
+                label(r.status),
                 format_datetime(r.created_at),
                 r.description,
             )

@@ -1,8 +1,12 @@
-"""`?`: the keys of the app, for people who use the keyboard alone."""
+"""`?`: the keys that work on the screen in view, for people who use the keyboard alone.
+
+Built from the screen's real bindings (the app passes them in), so it cannot drift from them;
+a few keys that belong to widgets (tab, enter, esc) are added in words.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,19 +17,20 @@ from textual.widgets import Static
 from selfcare_tui.i18n import _
 
 
-def help_text() -> str:
+class KeyHelp(NamedTuple):
+    key: str
+    text: str
+
+
+def help_text(keys: list[KeyHelp]) -> str:
     rows = [
-        ("ctrl+o", _("Switch account (own, by mandate, or search as agent)")),
-        ("ctrl+p", _("Command palette: every command by name")),
-        ("r", _("Refresh the screen")),
-        ("tab / shift+tab", _("Move between fields and panels")),
-        ("enter", _("Choose, or submit a form")),
-        ("esc", _("Close a dialog")),
-        ("?", _("This help")),
-        ("ctrl+q", _("Quit")),
+        *keys,
+        KeyHelp("tab / shift+tab", _("Move between fields and panels")),
+        KeyHelp("enter", _("Choose, open, or submit a form")),
+        KeyHelp("esc", _("Close a dialog")),
     ]
-    width = max(len(key) for key, _text in rows)
-    return "\n".join(f"{key.ljust(width)}  {text}" for key, text in rows)
+    width = max(len(row.key) for row in rows)
+    return "\n".join(f"{row.key.ljust(width)}  {row.text}" for row in rows)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -48,11 +53,15 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, keys: list[KeyHelp]) -> None:
+        super().__init__()
+        self._keys = keys
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help") as box:
             box.border_title = _("Keys")
             box.border_subtitle = _("esc close")
-            yield Static(help_text(), markup=False)
+            yield Static(help_text(self._keys), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,17 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.containers import Grid
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, ConnectionFailed, SelfcareError, TokenRejected
+from selfcare_tui.api.errors import ApiError, TokenRejected
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -28,11 +25,14 @@ from selfcare_tui.i18n import (
     format_kwh,
     format_money,
 )
+from selfcare_tui.labels import label
 from selfcare_tui.session import Session
-from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.chart import ConsumptionChart
+from selfcare_tui.widgets.link_panel import LinkBox, LinkPanel, SectionOpened
 
+from .base import AccountScreen
 from .messages import describe
+from .sections import section_named
 
 T = TypeVar("T")
 _OPEN_REQUESTS = (models.RequestStatus.submitted, models.RequestStatus.in_progress)
@@ -94,120 +94,51 @@ async def load_overview(session: Session, number: str) -> OverviewData:
     return OverviewData(account, *results)  # type: ignore[arg-type]
 
 
-def _refused(value: object) -> str | None:
-    return describe(value) if isinstance(value, ApiError) else None
+def _linked(section: str) -> str | None:
+    """Only sections that exist are links: no item leads nowhere."""
+    return section if section_named(section) is not None else None
 
 
-class OverviewScreen(Screen[None]):
-    """Shows one account; `show_account` reloads it for another."""
+class OverviewScreen(AccountScreen[OverviewData]):
+    """Each panel leads to its section: tab to it and press enter, or click it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
+    section = "overview"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
 
     DEFAULT_CSS = """
-    #overview { height: 1fr; }
     #panels { grid-size: 1; grid-gutter: 0 1; height: auto; grid-rows: auto; }
     OverviewScreen.-wide #panels { grid-size: 2; }
-    .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
-    #usage-panel { column-span: 1; }
+    #usage-panel { column-span: 1; height: auto; }
     OverviewScreen.-wide #usage-panel { column-span: 2; }
-    #problem { display: none; height: auto; padding: 1 2; border: round $error; }
-    #problem.-shown { display: block; }
-    #problem Button { margin-top: 1; }
-    #no-account { padding: 1 2; }
     """
 
-    def __init__(
-        self, session: Session, account: models.AccountSummary | None, me: models.Me
-    ) -> None:
-        super().__init__()
-        self._session = session
-        self._account = account
-        self._me = me
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield AccountBanner(self._account)
-        with Vertical(id="problem"):
-            yield Static("", id="problem-text", markup=False)
-            yield Button(_("Retry"), id="retry", variant="primary")
-        with VerticalScroll(id="overview"), Grid(id="panels"):
-            for panel, title in (
-                ("money", _("Balance and what is due")),
-                ("invoice", _("Current invoice")),
-                ("window", _("Reading window")),
-                ("notices", _("Open notices")),
-                ("works", _("Planned works at your places")),
-                ("open", _("Open requests and outage reports")),
+    def compose_body(self) -> ComposeResult:
+        with Grid(id="panels"):
+            for panel, section, title in (
+                ("money", "invoices", _("Balance and what is due")),
+                ("invoice", "invoices", _("Current invoice")),
+                ("window", "readings", _("Reading window")),
+                ("notices", "payments", _("Open notices")),
+                ("works", "outages", _("Planned works at your places")),
+                ("open", "requests", _("Open requests and outage reports")),
             ):
-                static = Static("", id=panel, classes="panel", markup=False)
-                static.border_title = title
-                yield static
-            with Vertical(id="usage-panel", classes="panel") as usage:
-                usage.border_title = _("Consumption, last 12 months")
+                yield LinkPanel(_linked(section), title, id=panel)
+            with LinkBox(
+                _linked("consumption"), _("Consumption, last 12 months"), id="usage-panel"
+            ):
                 yield ConsumptionChart(id="chart")
-        yield Footer()
 
-    def on_mount(self) -> None:
-        self.show_account(self._account)
+    async def fetch(self, number: str) -> OverviewData:
+        return await load_overview(self.session, number)
 
-    def show_account(self, account: models.AccountSummary | None) -> None:
-        """Show another account (the switcher calls this), reloading every section."""
-        self._account = account
-        self.query_one(AccountBanner).show_account(account)
-        if account is None:
-            self.sub_title = ""
-            self._problem(
-                _("No account in view. Press ctrl+o to choose or search an account."),
-                retry=False,
-            )
-            return
-        self.sub_title = f"{account.number} · {account.name}"
-        self.action_reload()
+    @on(SectionOpened)
+    def _open_section(self, event: SectionOpened) -> None:
+        event.stop()
+        go = getattr(self.app, "go", None)
+        if callable(go):
+            go(event.section)
 
-    def action_reload(self) -> None:
-        if self._account is not None:
-            self._load(self._account.number)
-
-    @on(Button.Pressed, "#retry")
-    def _retry(self) -> None:
-        self.action_reload()
-
-    def _problem(self, message: str | None, *, retry: bool = True) -> None:
-        problem = self.query_one("#problem")
-        problem.set_class(message is not None, "-shown")
-        self.query_one("#overview").display = message is None
-        self.query_one("#retry").display = retry
-        if message is not None:
-            self.query_one("#problem-text", Static).update(message)
-            if retry:
-                self.query_one("#retry").focus()
-
-    @work(exclusive=True, group="overview")
-    async def _load(self, number: str) -> None:
-        panels = self.query_one("#overview")
-        panels.loading = True
-        try:
-            data = await load_overview(self._session, number)
-        except ConnectionFailed:
-            self._problem(
-                _(
-                    "The connection to the server at {server} was lost. "
-                    "Check your connection and retry (r)."
-                ).format(server=self._session.server)
-            )
-            return
-        except SelfcareError as exc:
-            self._problem(describe(exc, self._session.server))
-            return
-        finally:
-            panels.loading = False
-        self._problem(None)
+    def show(self, data: OverviewData) -> None:
         self._show_data(data)
 
     def _show_data(self, data: OverviewData) -> None:
@@ -226,7 +157,7 @@ class OverviewScreen(Screen[None]):
             self.query_one("#usage-panel").border_subtitle = ""
 
     def _set_panel(self, panel: str, text: str) -> None:
-        self.query_one(f"#{panel}", Static).update(text)
+        self.query_one(f"#{panel}", LinkPanel).update(text)
 
     @staticmethod
     def _money(data: OverviewData) -> str:
@@ -335,7 +266,7 @@ class OverviewScreen(Screen[None]):
             lines.append(describe(data.requests))
         else:
             lines += [
-                _("Request {subject}: {status}").format(subject=r.subject, status=r.status.value)
+                _("Request {subject}: {status}").format(subject=r.subject, status=label(r.status))
                 for r in data.requests
             ]
         if isinstance(data.reports, ApiError):
@@ -343,7 +274,7 @@ class OverviewScreen(Screen[None]):
         else:
             lines += [
                 _("Outage report {reference}: {status}").format(
-                    reference=r.reference, status=r.status.value
+                    reference=r.reference, status=label(r.status)
                 )
                 for r in data.reports
             ]

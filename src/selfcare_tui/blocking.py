@@ -1,5 +1,5 @@
 """What blocks an action, in words: a refusal's `blocking` item (a work and its window, or an
-earlier outage report), and the labels of work kinds and report states it uses."""
+earlier outage report), for the command line and the screens alike."""
 
 from __future__ import annotations
 
@@ -7,21 +7,7 @@ import datetime as dt
 
 from selfcare_tui.api.models import OutageReportStatus, WorkKind
 from selfcare_tui.i18n import _, format_datetime
-
-
-def work_kind_label(kind: str) -> str:
-    """Also for the plain strings of a problem's `blocking` member; unknown kinds as they are."""
-    labels = {WorkKind.planned.value: _("planned"), WorkKind.accidental.value: _("accidental")}
-    return labels.get(str(kind), str(kind))
-
-
-def report_status_label(status: str) -> str:
-    labels = {
-        OutageReportStatus.open.value: _("open"),
-        OutageReportStatus.in_progress.value: _("in progress"),
-        OutageReportStatus.resolved.value: _("resolved"),
-    }
-    return labels.get(str(status), str(status))
+from selfcare_tui.labels import label_of
 
 
 def _when(text: str | None) -> str:
@@ -39,7 +25,7 @@ def blocking_text(blocking: dict[str, str]) -> str:
     kind = blocking.get("kind")
     if kind == "work":
         return _("{kind} work {id}, {start} to {end}").format(
-            kind=work_kind_label(blocking.get("work_kind", "")),
+            kind=label_of(WorkKind, blocking.get("work_kind", "")),
             id=blocking.get("id", "?"),
             start=_when(blocking.get("starts_at")),
             end=_when(blocking.get("ends_at")),
@@ -47,6 +33,6 @@ def blocking_text(blocking: dict[str, str]) -> str:
     if kind == "outage_report":
         return _("outage report {reference} ({status})").format(
             reference=blocking.get("id", "?"),
-            status=report_status_label(blocking.get("status", "")),
+            status=label_of(OutageReportStatus, blocking.get("status", "")),
         )
     return ", ".join(f"{key}={value}" for key, value in blocking.items())

@@ -1,0 +1,155 @@
+"""What every screen about the account in view shares: frame, loading, failures, account switch.
+
+A subclass composes its body, fetches in `fetch` and shows in `show`; the base runs the fetch
+in a worker with a loading indicator on the body, turns a failure into one clear message with
+a retry (the body and whatever the user typed stay as they were), and reloads when the user
+switches account, also for a screen that was not on top at the time.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Generic, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from selfcare_tui.api import models
+from selfcare_tui.api.errors import ConnectionFailed, SelfcareError, TokenRejected
+from selfcare_tui.i18n import _
+from selfcare_tui.session import Session
+from selfcare_tui.widgets.banner import AccountBanner
+
+from .messages import describe
+
+Data = TypeVar("Data")
+
+
+def lost_connection_message(server: str) -> str:
+    return _(
+        "The connection to the server at {server} was lost. Check your connection and retry (r)."
+    ).format(server=server)
+
+
+class LoginEnded(Message):
+    """The server no longer accepts this login: the app shows the login screen."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class AccountScreen(Screen[None], Generic[Data]):
+    """Base of the section screens; `section` names it in the app's list of sections."""
+
+    section: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
+
+    DEFAULT_CSS = """
+    AccountScreen #problem {
+        display: none; height: auto; padding: 1 2; border: round $error;
+    }
+    AccountScreen #problem.-shown { display: block; }
+    AccountScreen #problem Button { margin-top: 1; }
+    AccountScreen #body { height: 1fr; }
+    """
+
+    def __init__(
+        self, session: Session, account: models.AccountSummary | None, me: models.Me
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.account = account
+        self.me = me
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield AccountBanner(self.account)
+        with Vertical(id="problem"):
+            yield Static("", id="problem-text", markup=False)
+            yield Button(_("Retry"), id="retry", variant="primary")
+        with VerticalScroll(id="body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    async def fetch(self, number: str) -> Data:
+        raise NotImplementedError
+
+    def show(self, data: Data) -> None:
+        raise NotImplementedError
+
+    # --- account in view ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.show_account(self.account)
+
+    def on_screen_resume(self) -> None:
+        """Coming back to a screen after switching account elsewhere shows the new account."""
+        current = getattr(self.app, "account", self.account)
+        if current != self.account:
+            self.show_account(current)
+
+    def show_account(self, account: models.AccountSummary | None) -> None:
+        self.account = account
+        self.query_one(AccountBanner).show_account(account)
+        if account is None:
+            self.sub_title = ""
+            self.problem(
+                _("No account in view. Press ctrl+o to choose or search an account."),
+                retry=False,
+            )
+            return
+        self.sub_title = f"{account.number} · {account.name}"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        if self.account is not None:
+            self._load(self.account.number)
+
+    # --- loading and failures -------------------------------------------------------------
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        self.action_reload()
+
+    def problem(self, message: str | None, *, retry: bool = True) -> None:
+        """Show `message` instead of the body (None hides it); the body keeps its content."""
+        panel = self.query_one("#problem")
+        panel.set_class(message is not None, "-shown")
+        self.query_one("#body").display = message is None
+        self.query_one("#retry").display = retry
+        if message is not None:
+            self.query_one("#problem-text", Static).update(message)
+            if retry:
+                self.query_one("#retry").focus()
+
+    def failure_message(self, error: SelfcareError) -> str:
+        if isinstance(error, ConnectionFailed):
+            return lost_connection_message(self.session.server)
+        return describe(error, self.session.server)
+
+    @work(exclusive=True, group="load")
+    async def _load(self, number: str) -> None:
+        body = self.query_one("#body")
+        body.loading = True
+        try:
+            data = await self.fetch(number)
+        except TokenRejected as exc:
+            self.post_message(LoginEnded(describe(exc)))
+            return
+        except SelfcareError as exc:
+            self.problem(self.failure_message(exc))
+            return
+        finally:
+            body.loading = False
+        if self.account is None or self.account.number != number:
+            return  # switched meanwhile; that load shows its own account
+        self.problem(None)
+        self.show(data)

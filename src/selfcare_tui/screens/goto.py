@@ -1,0 +1,80 @@
+"""`g`: the list of sections; a section's key (or enter on it) opens it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from selfcare_tui.i18n import _
+
+from .sections import Section, sections
+
+
+def section_prompt(section: Section, current: bool) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f" {section.key} ", style="bold reverse")
+    text.append(f" {'● ' if current else ''}{section.title}", style="bold")
+    text.append(f"\n    {section.description}", style="italic")
+    return text
+
+
+class GoToMenu(ModalScreen[str | None]):
+    """Dismisses with the chosen section's name, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", _("Close"))]
+
+    DEFAULT_CSS = """
+    GoToMenu { align: center middle; }
+    #goto {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    #goto OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, current: str | None) -> None:
+        super().__init__()
+        self._current = current
+        self._sections = sections()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goto") as box:
+            box.border_title = _("Go to")
+            box.border_subtitle = _("key or enter opens · esc close")
+            yield OptionList(
+                *(
+                    Option(section_prompt(s, s.name == self._current), id=s.name)
+                    for s in self._sections
+                )
+            )
+
+    def on_mount(self) -> None:
+        names = [s.name for s in self._sections]
+        if self._current in names:
+            self.query_one(OptionList).highlighted = names.index(self._current)
+
+    def on_key(self, event: events.Key) -> None:
+        chosen = next((s for s in self._sections if s.key == event.character), None)
+        if chosen is not None:
+            event.stop()
+            self.dismiss(chosen.name)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,60 @@
+"""The app's sections: one screen per capability, reached by `g` + key, the palette or a link.
+
+Screen classes are imported when a section is opened, so this list can be imported by the
+screens that link to sections (the overview) without importing each other.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from selfcare_tui.i18n import _
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    key: str
+    """Pressed after `g` (go to), as in `g i` for invoices."""
+    title: str
+    description: str
+    screen: str
+    """module:Class of its AccountScreen subclass, under selfcare_tui.screens."""
+
+    def screen_class(self) -> type:
+        module, _sep, name = self.screen.partition(":")
+        cls: type = getattr(importlib.import_module(f"selfcare_tui.screens.{module}"), name)
+        return cls
+
+
+def sections() -> list[Section]:
+    """In menu order; a function so the titles are translated in the user's language."""
+    return [
+        Section(
+            "overview",
+            "o",
+            _("Overview"),
+            _("Balance, current invoice, reading window, notices, works, usage"),
+            "overview:OverviewScreen",
+        ),
+        # places: insert here
+        # readings: insert here
+        # consumption: insert here
+        # tariffs: insert here
+        # invoices: insert here
+        # payments: insert here
+        # outages: insert here
+        # requests: insert here
+        Section(
+            "profile",
+            "u",
+            _("Your details"),
+            _("Addresses, phone, e-mail and how invoices reach you"),
+            "profile:ProfileScreen",
+        ),
+    ]
+
+
+def section_named(name: str) -> Section | None:
+    return next((s for s in sections() if s.name == name), None)
