@@ -1,4 +1,4 @@
-"""Snapshots of the login, overview and switcher at 80x24 and 120x40.
+"""Snapshots of the login, overview and switcher at 80x24 and 120x40; profile and menu at 80x24.
 
 Deterministic: the server's clock is frozen (tests/conftest.py NOW), times are shown in UTC,
 the theme is fixed by the app, and nothing shows the random port of the test server.
@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 
 from .conftest import LiveServer
@@ -60,3 +61,20 @@ def test_switcher_snapshot(
         await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
 
     assert snap_compare(SelfcareApp(), terminal_size=size, run_before=switcher_open)
+
+
+def test_profile_snapshot(
+    snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    async def profile_open(pilot: Pilot[None]) -> None:
+        await log_in(pilot, live_server.base_url)
+        await pilot.press("g", "u")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, ProfileScreen)
+                and "1000000001" in str(pilot.app.screen.query_one("#facts", Static).content)
+            ),
+        )
+
+    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=profile_open)

@@ -23,6 +23,7 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session
+from selfcare_tui.widgets.toggles import MarkedCheckbox
 
 from .messages import describe
 
@@ -110,7 +111,9 @@ class LoginScreen(Screen[None]):
             with Vertical(id="otp-step"):
                 yield Label(_("One-time code from your authenticator app"))
                 yield Input(id="otp", max_length=6, restrict=r"\d*")
-            yield Checkbox(_("Remember me on this computer (OS keyring)"), True, id="remember")
+            yield MarkedCheckbox(
+                _("Remember me on this computer (OS keyring)"), True, id="remember"
+            )
             yield Button(_("Log in"), id="login", variant="primary")
             yield Static(self._message, id="login-message", markup=False)
         yield Footer()

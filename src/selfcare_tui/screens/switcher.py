@@ -120,8 +120,8 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
         else:
             message.update("")
             numbers = [a.number for a in accounts]
-            if self._current in numbers:
-                options.highlighted = numbers.index(self._current)
+            # enter then chooses at once: the account in view, else the first found
+            options.highlighted = numbers.index(self._current) if self._current in numbers else 0
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
