@@ -34,7 +34,11 @@ from selfcare_tui.api.models import (
     RegisterValue,
 )
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT
-from selfcare_tui.server.reading_rules import check_submission, reading_window
+from selfcare_tui.server.reading_rules import (
+    check_submission,
+    last_closed_window,
+    reading_window,
+)
 from selfcare_tui.server.settings import Settings
 
 from .conftest import NOW, LiveServer
@@ -252,6 +256,49 @@ def test_configured_reading_window() -> None:
     assert window(dt.date(2028, 2, 26)) == (False, leap_start, leap_end)
     assert window(leap_start) == (True, leap_start, leap_end)
     assert window(dt.date(2027, 2, 26)) == (True, dt.date(2027, 2, 26), dt.date(2027, 3, 5))
+
+
+async def test_a_missed_window_names_the_meter_until_the_next_one_is_used(
+    live_server: LiveServer, maria: SelfcareClient
+) -> None:
+    """The flat has no actual reading from 31 Oct to 3 Nov (its October bill was estimated)."""
+    meter = await flat_meter(maria)
+    window = await maria.reading_window(FLAT_ACCOUNT)
+    assert (window.last_opened_on, window.last_closed_on) == (
+        dt.date(2026, 10, 31),
+        dt.date(2026, 11, 3),
+    )
+    assert window.missed_meters == [meter.serial_number]
+    assert (await maria.reading_window("1000000002")).missed_meters == []  # smart: none needed
+
+    await move_clock(live_server, maria, IN_WINDOW)
+    window = await maria.reading_window(FLAT_ACCOUNT)
+    assert window.is_open and window.missed_meters == [meter.serial_number]  # still October's
+    await maria.submit_readings(
+        FLAT_ACCOUNT, submission(meter, IN_WINDOW.date(), *await plausible(maria, meter))
+    )
+    await move_clock(live_server, maria, dt.datetime(2026, 12, 10, 10, 0, tzinfo=dt.UTC))
+    window = await maria.reading_window(FLAT_ACCOUNT)
+    assert (window.last_opened_on, window.last_closed_on) == (
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 3),
+    )
+    assert window.missed_meters == []
+
+
+def test_the_last_closed_window_on_its_boundaries() -> None:
+    settings = Settings(database_url="sqlite://")
+    nov = (dt.date(2026, 10, 31), dt.date(2026, 11, 3))
+    dec = (dt.date(2026, 11, 30), dt.date(2026, 12, 3))
+    assert last_closed_window(settings, dt.date(2026, 12, 3)) == nov  # still open today
+    assert last_closed_window(settings, dt.date(2026, 12, 4)) == dec
+    assert last_closed_window(settings, dt.date(2027, 1, 1)) == dec
+    assert last_closed_window(settings, dt.date(2027, 1, 4)) == (
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 3),
+    )
+    leap = (dt.date(2028, 2, 29), dt.date(2028, 3, 3))
+    assert last_closed_window(settings, dt.date(2028, 3, 4)) == leap
 
 
 async def test_outside_the_window_says_when_it_opens(maria: SelfcareClient) -> None:

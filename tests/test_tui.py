@@ -38,6 +38,9 @@ async def test_log_in_through_the_form_and_see_the_overview(
         assert FLAT in (app.screen.sub_title or "")
         assert "Balance: €" in text_of(pilot, "#money")
         assert "30 Nov 2026" in text_of(pilot, "#window")
+        # S4: the flat missed the last window, so the overview reminds of the next one.
+        assert "Reminder: Opens on 30 Nov 2026" in text_of(pilot, "#window")
+        assert "meter EMH000000001" in text_of(pilot, "#window")
         assert "Planned" in text_of(pilot, "#works")
         assert "estimated" in text_of(pilot, "#invoice")
     service = f"selfcare-tui {live_server.base_url}"

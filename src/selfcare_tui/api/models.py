@@ -351,6 +351,13 @@ class ReadingWindow(ApiModel):
     opens_on: dt.date
     """The first day of the current window when open, else of the next one."""
     closes_on: dt.date
+    last_opened_on: dt.date | None = None
+    """The last window that has closed: its first day..."""
+    last_closed_on: dt.date | None = None
+    """...and its last day."""
+    missed_meters: list[str] = Field(default_factory=list)
+    """Serial numbers of the account's manual meters with no actual reading in that window:
+    the customer missed it (their bill was estimated), so the app reminds them of the next."""
 
 
 class RegisterValue(ApiModel):

@@ -24,6 +24,7 @@ from selfcare_tui.i18n import (
     format_datetime,
     format_kwh,
     format_money,
+    ngettext,
 )
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
@@ -215,12 +216,27 @@ class OverviewScreen(AccountScreen[OverviewData]):
         if isinstance(window, ApiError):
             return describe(window)
         if window.is_open:
-            return _("Open now, until {day}: submit your readings.").format(
+            text = _("Open now, until {day}: submit your readings.").format(
                 day=format_date(window.closes_on)
             )
-        return _("Opens on {opens}, closes on {closes}.").format(
-            opens=format_date(window.opens_on), closes=format_date(window.closes_on)
-        )
+        else:
+            text = _("Opens on {opens}, closes on {closes}.").format(
+                opens=format_date(window.opens_on), closes=format_date(window.closes_on)
+            )
+        if window.missed_meters and window.last_opened_on and window.last_closed_on:
+            reminder = ngettext(
+                "No reading of meter {meters} reached us in the last window ({first} – {last}), "
+                "so that bill was estimated.",
+                "No reading of meters {meters} reached us in the last window ({first} – {last}), "
+                "so those bills were estimated.",
+                len(window.missed_meters),
+            ).format(
+                meters=", ".join(window.missed_meters),
+                first=format_date(window.last_opened_on),
+                last=format_date(window.last_closed_on),
+            )
+            text = "\n".join([_("Reminder: {text}").format(text=text), reminder])
+        return text
 
     @staticmethod
     def _notices(data: OverviewData) -> str:

@@ -21,21 +21,65 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _window_of_month(settings: Settings, month_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The window that starts at the end of `month_day`'s month."""
+    start = _month_end(month_day) - dt.timedelta(days=settings.reading_window_start_offset)
+    following = _month_end(month_day) + dt.timedelta(days=1)
+    return start, following.replace(day=settings.reading_window_last_day)
+
+
 def reading_window(settings: Settings, today: dt.date | None = None) -> models.ReadingWindow:
     """The window runs from the month's last day (less the offset) to day N of the next month."""
     today = today or settings.today()
-    last_day = settings.reading_window_last_day
-
-    def window_starting_in(month_day: dt.date) -> tuple[dt.date, dt.date]:
-        start = _month_end(month_day) - dt.timedelta(days=settings.reading_window_start_offset)
-        following = _month_end(month_day) + dt.timedelta(days=1)
-        return start, following.replace(day=last_day)
-
-    previous_start, previous_end = window_starting_in(today.replace(day=1) - dt.timedelta(days=1))
+    previous_start, previous_end = _window_of_month(
+        settings, today.replace(day=1) - dt.timedelta(days=1)
+    )
     if today <= previous_end:
         return models.ReadingWindow(is_open=True, opens_on=previous_start, closes_on=previous_end)
-    start, end = window_starting_in(today)
+    start, end = _window_of_month(settings, today)
     return models.ReadingWindow(is_open=today >= start, opens_on=start, closes_on=end)
+
+
+def last_closed_window(settings: Settings, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The most recent window whose last day is before `today`."""
+    month = today.replace(day=1)
+    while True:
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        start, end = _window_of_month(settings, month)
+        if end < today:
+            return start, end
+
+
+def meters_that_missed(
+    db: Session, account_number: str, first: dt.date, last: dt.date
+) -> list[str]:
+    """Manual meters in place for the whole window with no actual reading within it."""
+    meters = db.scalars(
+        select(tables.Meter)
+        .join(tables.Place, tables.Place.id == tables.Meter.place_id)
+        .where(
+            tables.Place.account_number == account_number,
+            tables.Meter.smart.is_(False),
+            tables.Meter.installed_on <= first,
+            (tables.Meter.removed_on.is_(None)) | (tables.Meter.removed_on >= last),
+        )
+        .order_by(tables.Meter.serial_number)
+    ).all()
+    missed = []
+    for meter in meters:
+        read = db.scalar(
+            select(tables.Reading.id)
+            .join(tables.Register, tables.Register.id == tables.Reading.register_id)
+            .where(
+                tables.Register.meter_id == meter.id,
+                tables.Reading.read_on.between(first, last),
+                tables.Reading.source != models.ReadingSource.estimated.value,
+            )
+            .limit(1)
+        )
+        if read is None:
+            missed.append(meter.serial_number)
+    return missed
 
 
 def _places(value: Decimal) -> tuple[int, int]:

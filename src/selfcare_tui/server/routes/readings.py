@@ -18,7 +18,13 @@ from ..deps import CanRead, CanView, Config, CurrentUser, Db
 from ..idempotency import fingerprint, run_once
 from ..pagination import MAX_LIMIT, paginate
 from ..problems import refused
-from ..reading_rules import check_submission, last_accepted_before, reading_window
+from ..reading_rules import (
+    check_submission,
+    last_accepted_before,
+    last_closed_window,
+    meters_that_missed,
+    reading_window,
+)
 from ..security import new_id
 from .places import meter_of, place_of
 
@@ -28,8 +34,17 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 @router.get("/reading-window", response_model=models.ReadingWindow)
-def get_reading_window(grant: CanView, settings: Config) -> models.ReadingWindow:
-    return reading_window(settings)
+def get_reading_window(grant: CanView, settings: Config, db: Db) -> models.ReadingWindow:
+    """The current or next window, and which manual meters missed the last one."""
+    window = reading_window(settings)
+    first, last = last_closed_window(settings, settings.today())
+    return window.model_copy(
+        update={
+            "last_opened_on": first,
+            "last_closed_on": last,
+            "missed_meters": meters_that_missed(db, grant.account.number, first, last),
+        }
+    )
 
 
 @router.get("/readings", response_model=models.Page[models.Reading])
