@@ -11,13 +11,14 @@ from textual.widgets import Input, OptionList, Static
 
 from selfcare_tui import config
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.screens.attach import AttachAccount
 from selfcare_tui.screens.goto import GoToMenu
 from selfcare_tui.screens.help import HelpScreen
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
-from selfcare_tui.server.demo import AGENT_TOTP_SECRET
+from selfcare_tui.server.demo import AGENT_TOTP_SECRET, ATTACHABLE_ACCOUNT
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
@@ -191,3 +192,26 @@ async def test_state_reads_without_colour(
         }
         assert "●" in marks["email"]  # maria gets invoices by e-mail
         assert "●" not in marks["sms"] and "●" not in marks["paper"]
+
+
+async def test_attach_an_account_from_the_switcher(
+    live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    number, code = ATTACHABLE_ACCOUNT
+    app = SelfcareApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, live_server.base_url)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttachAccount))
+        await pilot.press(*number, "enter", *"12345", "enter")
+        await wait_for(pilot, lambda: text_of(pilot, "#account_number-error") != "")
+        assert "do not match" in text_of(pilot, "#account_number-error")
+        assert app.screen.query_one("#account_number", Input).value == number  # kept
+        code_input = app.screen.query_one("#payment_code", Input)
+        code_input.focus()
+        await pilot.press("end", *["backspace"] * 5, *code, "enter")
+        await wait_for(pilot, lambda: overview_loaded(pilot, number))
+    async with await live_server.login("maria") as client:
+        assert number in [a.number for a in await client.accounts()]

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from selfcare_tui.api import models
@@ -20,6 +20,7 @@ from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.i18n import _, format_date
 from selfcare_tui.widgets.banner import scope_label
 
+from .attach import AttachAccount
 from .messages import describe
 
 
@@ -46,7 +47,10 @@ def account_prompt(account: models.AccountSummary, current: bool) -> Text:
 class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
     """Dismisses with the chosen account, or None when closed with escape."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", _("Close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", _("Close")),
+        Binding("a", "attach", _("Attach an account")),
+    ]
 
     DEFAULT_CSS = """
     AccountSwitcher { align: center middle; }
@@ -61,6 +65,7 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
     }
     #switcher OptionList { height: auto; max-height: 16; }
     #switcher-message { height: auto; color: $text-muted; }
+    #switcher #attach { margin: 1 0 0 0; }
     """
 
     def __init__(self, client: SelfcareClient, me: models.Me, current: str | None) -> None:
@@ -73,12 +78,18 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="switcher") as box:
             box.border_title = _("Switch account")
-            box.border_subtitle = _("enter choose · esc close")
+            box.border_subtitle = (
+                _("enter choose · a attach · esc close")
+                if self._me.role is models.Role.customer
+                else _("enter choose · esc close")
+            )
             if self._me.role is models.Role.agent:
                 yield Label(_("Search customers by account number or name"))
                 yield Input(id="search", placeholder=_("number or name"))
             yield OptionList(id="accounts")
             yield Static("", id="switcher-message", markup=False)
+            if self._me.role is models.Role.customer:
+                yield Button(_("Attach an account…"), id="attach", compact=True)
 
     def on_mount(self) -> None:
         self._load(None)
@@ -130,3 +141,16 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    @on(Button.Pressed, "#attach")
+    def action_attach(self) -> None:
+        """Customers only: agents see every account already, by search."""
+        if self._me.role is models.Role.customer:
+            self.app.push_screen(AttachAccount(self._client), self._attached)
+
+    def _attached(self, account: models.AccountSummary | None) -> None:
+        if account is not None:
+            self.notify(
+                _("Account {number} is now linked to your login.").format(number=account.number)
+            )
+            self.dismiss(account)
