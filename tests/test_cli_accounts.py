@@ -146,11 +146,13 @@ def test_places_contracts_and_meters(cli: Cli) -> None:
         ("1.8.1", "day", 1),
         ("1.8.2", "night", 1),
     ]
-    assert meter["registers"][0]["last_reading"]["source"] == "estimated"
+    # The last accepted reading, her own of 30 Sep, not the estimate of 31 Oct after it.
+    last = meter["registers"][0]["last_reading"]
+    assert (last["source"], last["read_on"]) == ("customer", "2026-09-30")
     human = cli("meters").stdout
     assert meter["serial_number"] in human and meter["seal_number"] in human
     assert "by hand" in human and "1.8.1 (day): " in human
-    assert "on 31 Oct 2026 (estimated)" in human
+    assert "on 30 Sept 2026 (customer)" in human and "estimated" not in human
 
     unknown = cli("meters", "--place", "PL-NOPE")
     assert unknown.returncode == 4

@@ -333,6 +333,7 @@ class Register(ApiModel):
     integer_places: int
     decimal_places: int
     last_reading: Reading | None
+    """The last accepted reading (never an estimate): what a new reading must not be below."""
 
 
 class Meter(ApiModel):

@@ -47,6 +47,8 @@ class AccountScreen(Screen[None], Generic[Data]):
     """Base of the section screens; `section` names it in the app's list of sections."""
 
     section: ClassVar[str] = ""
+    AUTO_FOCUS = "#body *"
+    """The body's first focusable widget, never the hidden Retry button."""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
 
     DEFAULT_CSS = """

@@ -104,9 +104,14 @@ def reading(r: tables.Reading, meter_id: str) -> models.Reading:
 
 
 def last_reading(db: Session, register: tables.Register) -> tables.Reading | None:
+    """The last accepted reading: an estimate is the utility's guess, not a reading to
+    compare with, prefill a form from, or show as the meter's state."""
     return db.scalars(
         select(tables.Reading)
-        .where(tables.Reading.register_id == register.id)
+        .where(
+            tables.Reading.register_id == register.id,
+            tables.Reading.source != models.ReadingSource.estimated.value,
+        )
         .order_by(tables.Reading.read_on.desc(), tables.Reading.submitted_at.desc())
         .limit(1)
     ).first()
