@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.screens.goto import GoToMenu
 from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 
@@ -78,3 +79,14 @@ def test_profile_snapshot(
         )
 
     assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=profile_open)
+
+
+def test_go_to_menu_snapshot(
+    snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    async def menu_open(pilot: Pilot[None]) -> None:
+        await log_in(pilot, live_server.base_url)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GoToMenu))
+
+    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=menu_open)

@@ -187,6 +187,8 @@ class SelfcareApp(App[None]):
             screen = section.screen_class()(self.session, self.account, self.me)
             self._sections[name] = screen
             self.install_screen(screen, f"section-{name}-{id(screen)}")
+        while len(self.screen_stack) > 2:  # a dialog or detail over the section: leave it
+            self.pop_screen()
         if len(self.screen_stack) > 1:  # a section or the login screen: replace it
             self.switch_screen(screen)
         else:

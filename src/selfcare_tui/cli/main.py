@@ -13,6 +13,7 @@ from selfcare_tui.i18n import _
 
 from . import (
     accounts,
+    consumption,
     invoices,
     invoices_download,
     mandates,
@@ -163,6 +164,7 @@ for module in (
     accounts,
     places,
     readings,
+    consumption,
     invoices,
     payments,
     outages,

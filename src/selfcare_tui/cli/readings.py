@@ -1,12 +1,8 @@
-"""`selfcare readings list|submit` and `selfcare consumption`: what the meters say, and what
-the customer says they say."""
+"""`selfcare readings list|submit`: what the meters say, and what the customer says they say."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
-import sys
 from decimal import Decimal, InvalidOperation
 
 import click
@@ -20,7 +16,6 @@ from selfcare_tui.i18n import (
     format_datetime,
     format_kwh,
     format_money,
-    format_month,
     format_number,
     ngettext,
 )
@@ -31,16 +26,13 @@ from .context import (
     State,
     account_option,
     as_date,
-    check_period,
     handle,
     pass_state,
     period_days,
     with_account,
 )
-from .places import find_meter, place_option, register_label, source_label
-from .translated import TranslatedCommand, TranslatedGroup
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+from .places import find_meter, register_label, source_label
+from .translated import TranslatedGroup
 
 meter_option = click.option(
     "--meter",
@@ -49,15 +41,6 @@ meter_option = click.option(
     metavar="METER",
     help="Meter ID or the serial number on the device (default: the account's only meter).",
 )
-
-
-def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    if not MONTH.match(text):
-        raise click.BadParameter(_("{value!r} is not a month such as 2026-01.").format(value=value))
-    return text
 
 
 def find_register(meter: models.Meter, ref: str) -> models.Register:
@@ -380,92 +363,4 @@ def _refusal_hint(error: RuleViolation) -> str:
     return (hint + " " + _("To be billed on this reading now, add --order-bill.")).strip()
 
 
-@click.command(cls=TranslatedCommand)
-@account_option
-@place_option
-@click.option("--since", callback=_month, metavar="YYYY-MM", help="From this month on (YYYY-MM).")
-@click.option("--until", callback=_month, metavar="YYYY-MM", help="Up to and including this month.")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="csv: a header row and plain decimal numbers, for spreadsheets.",
-)
-@output.json_option
-@pass_state
-def consumption(
-    state: State,
-    account: str | None,
-    place_id: str | None,
-    since: str | None,
-    until: str | None,
-    fmt: str,
-    as_json: bool,
-) -> None:
-    """Monthly consumption and export, side by side.
-
-    Energy used and energy fed into the grid per month, never netted against each other.
-
-    Months billed on an estimate are marked. Smart meters' data arrives a day or two late;
-    the time it runs up to is shown.
-
-    \b
-    Examples:
-      selfcare consumption --since 2026-01
-      selfcare consumption --place PL000000002 --format csv > cottage.csv
-    """
-    if as_json:
-        if fmt not in ("table", "json"):
-            raise click.UsageError(_("Give either --json or --format {fmt}.").format(fmt=fmt))
-        fmt = "json"
-    check_period(since, until)
-    series = with_account(
-        state,
-        account,
-        lambda client, number: client.consumption(
-            number, place_id=place_id, since=since, until=until
-        ),
-    )
-    if fmt == "json":
-        output.emit_json(series)
-        return
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["month", "consumption_kwh", "export_kwh", "estimated"])
-        for m in series.months:
-            writer.writerow(
-                [
-                    m.month,
-                    format(m.consumption_kwh, "f"),
-                    format(m.export_kwh, "f"),
-                    "true" if m.estimated else "false",
-                ]
-            )
-    elif not series.months:
-        output.note(_("No consumption recorded in this period."))
-    else:
-        output.table(
-            None,
-            [_("Month"), _("Used"), _("Fed into the grid"), _("Billed on")],
-            [
-                (
-                    format_month(m.month),
-                    format_kwh(m.consumption_kwh),
-                    format_kwh(m.export_kwh),
-                    _("an estimate") if m.estimated else _("readings"),
-                )
-                for m in series.months
-            ],
-        )
-    if series.data_available_until is not None:
-        output.note(
-            _("Remote-read data is in up to {when}.").format(
-                when=format_datetime(series.data_available_until)
-            )
-        )
-
-
-COMMANDS: list[click.Command] = [readings, consumption]
+COMMANDS: list[click.Command] = [readings]

@@ -47,8 +47,11 @@ class AccountScreen(Screen[None], Generic[Data]):
     """Base of the section screens; `section` names it in the app's list of sections."""
 
     section: ClassVar[str] = ""
-    AUTO_FOCUS = "#body *"
-    """The body's first focusable widget, never the hidden Retry button."""
+    AUTO_FOCUS = ""
+    """Textual's default focuses the first focusable widget even when hidden (the Retry
+    button); the first widget of the shown body gets focus after loading instead."""
+    FOCUS_AFTER_LOAD: ClassVar[bool] = True
+    """False for forms: with a field focused, `g` and `?` would be typed, not obeyed."""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
 
     DEFAULT_CSS = """
@@ -155,3 +158,5 @@ class AccountScreen(Screen[None], Generic[Data]):
             return  # switched meanwhile; that load shows its own account
         self.problem(None)
         self.show(data)
+        if self.focused is None and self.FOCUS_AFTER_LOAD:
+            self.focus_next()

@@ -18,11 +18,17 @@ from selfcare_tui.i18n import _
 from .sections import Section, sections
 
 
-def section_prompt(section: Section, current: bool) -> Text:
+def section_prompt(section: Section, current: bool, width: int = 64) -> Text:
+    """One line per section, so the whole list fits a 24-line terminal."""
+    title = f"{'● ' if current else ''}{section.title}"
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {section.key} ", style="bold reverse")
-    text.append(f" {'● ' if current else ''}{section.title}", style="bold")
-    text.append(f"\n    {section.description}", style="italic")
+    text.append(f" {title:<24}", style="bold")
+    room = max(0, width - 29)
+    description = section.description
+    if len(description) > room:
+        description = description[: max(0, room - 1)].rstrip() + "…"
+    text.append(f" {description}", style="italic")
     return text
 
 

@@ -64,6 +64,7 @@ class ProfileScreen(AccountScreen[models.Account]):
     """Only the holder (or a support agent) may change the details; delegates see them."""
 
     section = "profile"
+    FOCUS_AFTER_LOAD = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", _("Save"))]
 
     DEFAULT_CSS = """

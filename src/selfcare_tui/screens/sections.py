@@ -38,10 +38,40 @@ def sections() -> list[Section]:
             _("Balance, current invoice, reading window, notices, works, usage"),
             "overview:OverviewScreen",
         ),
-        # places: insert here
-        # readings: insert here
-        # consumption: insert here
-        # tariffs: insert here
+        Section(
+            "places",
+            "m",
+            _("Places and meters"),
+            _("Places, contracts, meters, registers and reading history"),
+            "places:PlacesScreen",
+        ),
+        Section(
+            "readings",
+            "r",
+            _("Submit readings"),
+            _("Meter readings in the reading window, and a bill on them"),
+            "readings:ReadingsScreen",
+        ),
+        Section(
+            "consumption",
+            "c",
+            _("Consumption"),
+            _(
+                "Monthly use and export, year on year, 15-minute profile, CSV and Green "
+                "Button export"
+            ),
+            "consumption:ConsumptionScreen",
+        ),
+        Section(
+            "tariffs",
+            "t",
+            _("Tariff packages"),
+            _(
+                "Products for your places, what your last 12 months would cost on each, "
+                "change package"
+            ),
+            "tariffs:TariffsScreen",
+        ),
         # invoices: insert here
         # payments: insert here
         # outages: insert here
