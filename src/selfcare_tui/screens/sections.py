@@ -72,10 +72,41 @@ def sections() -> list[Section]:
             ),
             "tariffs:TariffsScreen",
         ),
-        # invoices: insert here
-        # payments: insert here
-        # outages: insert here
-        # requests: insert here
+        Section(
+            "invoices",
+            "i",
+            _("Invoices"),
+            _("Every invoice with filters; details, PDF, and paying"),
+            "invoices:InvoicesScreen",
+        ),
+        Section(
+            "payments",
+            "p",
+            _("Payments and notices"),
+            _("Payments and what they settled, has my payment arrived, reminders and warnings"),
+            "payments:PaymentsScreen",
+        ),
+        Section(
+            "statistics",
+            "s",
+            _("Statistics"),
+            _("Invoiced and paid per year and month, kWh, notices"),
+            "statistics:StatisticsScreen",
+        ),
+        Section(
+            "outages",
+            "w",
+            _("Outages and works"),
+            _("Planned and accidental works, report an outage, your reports"),
+            "outages:OutagesScreen",
+        ),
+        Section(
+            "requests",
+            "q",
+            _("Requests"),
+            _("Request guide, new requests with documents, status and history"),
+            "requests:RequestsScreen",
+        ),
         Section(
             "profile",
             "u",

@@ -1,0 +1,572 @@
+"""Invoices: every invoice of the account, newest first, with filters; details, PDF, paying.
+
+The list is paged by the server: one page is fetched when the screen opens or a filter is
+applied, and the next when the user reaches the end of the table (scrolling, moving down to
+the last row) or presses `m`. So an account with 100,000 invoices opens as fast as one with
+ten, and the table never holds more rows than the user has looked through.
+
+Filters are read from the form and checked before anything is sent: a date the user's locale
+writes (or ISO), from not after to. A bad filter says which field and what it takes, leaves
+what was typed in place, and keeps the list as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from selfcare_tui.api import models
+from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.i18n import _, format_date, format_money, locale, ngettext
+from selfcare_tui.labels import label
+from selfcare_tui.session import Session
+
+from .base import AccountScreen, LoginEnded
+from .invoice_detail import InvoiceDetail, payable
+from .messages import describe
+from .pay import PayDialog
+
+PAGE_SIZE = 50
+"""Rows fetched at a time: a few screens' worth, one quick request."""
+EXAMPLE_DAY = dt.date(2026, 1, 31)
+"""Shown as the example of a date: day 31 makes plain which number is the day."""
+ALL = ""
+CURRENT = "●"
+MARKED = "✓"
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_QUOTED = re.compile(r"'[^']*'")
+
+
+# --- dates as the user writes them ----------------------------------------------------------
+
+
+def _month_names() -> dict[str, int]:
+    here = locale()
+    names: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in here.months[context][width].items():
+                names[name.casefold().rstrip(".")] = number
+    return names
+
+
+def _month(token: str, names: dict[str, int]) -> int | None:
+    if token.isdigit():
+        return int(token)
+    word = token.casefold()
+    if word in names:
+        return names[word]
+    # "Sept" where the locale abbreviates "Sep", "novem": a unique start of a month's name
+    found = {n for name, n in names.items() if len(word) >= 3 and name.startswith(word)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _order(pattern: str) -> list[str]:
+    """Which of day, month, year a locale's date pattern writes first, second, third."""
+    bare = _QUOTED.sub("", pattern)
+    found = {letter: bare.find(letter) for letter in ("d", "M", "y")}
+    if found["M"] < 0:
+        found["M"] = bare.find("L")
+    return sorted(found, key=lambda letter: found[letter])
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as the user's locale shows it (31 Jan 2026, 31/01/2026) or ISO (2026-01-31)."""
+    iso = _ISO.match(text)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+    except ValueError:
+        return None
+    names = _month_names()
+    # Words that are not months (the "г." of a Russian date) are literals of the pattern.
+    tokens = [t for t in _TOKEN.findall(text) if t.isdigit() or _month(t, names) is not None]
+    if len(tokens) != 3:
+        return None
+    here = locale()
+    for width in ("medium", "short", "long"):
+        parts = dict(zip(_order(here.date_formats[width].pattern), tokens, strict=True))
+        month = _month(parts["M"], names)
+        if month is None or not (parts["d"].isdigit() and parts["y"].isdigit()):
+            continue
+        year = int(parts["y"])
+        if len(parts["y"]) <= 2:
+            year += 2000
+        try:
+            return dt.date(year, month, int(parts["d"]))
+        except ValueError:
+            continue
+    return None
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    status: models.InvoiceStatus | None = None
+    place_id: str | None = None
+
+
+class FilterError(Exception):
+    """What is wrong with a filter, in words, and which input it is about."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def since_label() -> str:
+    return _("Issued from")
+
+
+def until_label() -> str:
+    return _("Issued to")
+
+
+def read_day(text: str, field: str, name: str) -> dt.date | None:
+    if not text.strip():
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise FilterError(
+            _(
+                "{field}: “{text}” is not a date. Type it like {example} or {iso}, or leave it "
+                "empty."
+            ).format(
+                field=name,
+                text=text.strip(),
+                example=format_date(EXAMPLE_DAY),
+                iso=EXAMPLE_DAY.isoformat(),
+            ),
+            field,
+        )
+    return day
+
+
+def read_filters(since: str, until: str, status: str, place: str) -> Filters:
+    """The filters the form holds; FilterError names the field that is not right."""
+    first = read_day(since, "since", since_label())
+    last = read_day(until, "until", until_label())
+    if first is not None and last is not None and first > last:
+        raise FilterError(
+            _(
+                "{since} ({first}) is after {until} ({last}): the first date must be on or "
+                "before the second."
+            ).format(
+                since=since_label(),
+                first=format_date(first),
+                until=until_label(),
+                last=format_date(last),
+            ),
+            "until",
+        )
+    return Filters(
+        since=first,
+        until=last,
+        status=models.InvoiceStatus(status) if status else None,
+        place_id=place or None,
+    )
+
+
+# --- the screen -----------------------------------------------------------------------------
+
+
+@dataclass
+class InvoicesData:
+    number: str
+    filters: Filters
+    places: list[models.Place]
+    page: models.Page[models.Invoice]
+    current_issued_on: dt.date | None
+    """When the newest invoice was issued: the invoices of that day are the current ones."""
+
+
+def place_text(place: models.Place) -> str:
+    return f"{place.address.street}, {place.address.city}"
+
+
+def status_text(invoice: models.Invoice) -> str:
+    if invoice.estimated:
+        return _("{status}, estimated").format(status=label(invoice.status))
+    return label(invoice.status)
+
+
+class InvoicesScreen(AccountScreen[InvoicesData]):
+    """enter opens an invoice; space marks open ones to pay together; p pays; m loads more."""
+
+    section = "invoices"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "more", _("More")),
+        Binding("space", "mark", _("Mark to pay")),
+        Binding("p", "pay", _("Pay")),
+        Binding("f", "filters", _("Filters")),
+    ]
+
+    DEFAULT_CSS = """
+    InvoicesScreen #body { overflow-y: hidden; }
+    InvoicesScreen .filters { height: auto; padding: 0 1; }
+    InvoicesScreen .filters Label { padding: 0 1 0 0; }
+    InvoicesScreen .filters Input { width: 17; margin-right: 1; }
+    InvoicesScreen #status { width: 14; }
+    InvoicesScreen #place { width: 1fr; max-width: 48; margin-right: 1; }
+    InvoicesScreen .filters Button { min-width: 7; width: auto; }
+    InvoicesScreen #filter-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
+    InvoicesScreen #invoices { height: 1fr; scrollbar-size-vertical: 1; }
+    InvoicesScreen #invoices-summary { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(
+        self, session: Session, account: models.AccountSummary | None, me: models.Me
+    ) -> None:
+        super().__init__(session, account, me)
+        self.filters = Filters()
+        """The filters of the list shown; what the form holds may differ until applied."""
+        self._wanted = Filters()
+        """The filters of the load under way."""
+        self.shown_account: str | None = None
+        """The account whose invoices the table holds."""
+        self.invoices: dict[str, models.Invoice] = {}
+        """The rows loaded so far, by number, in the table's order."""
+        self.next_cursor: str | None = None
+        self.marked: set[str] = set()
+        self.pages_loaded = 0
+        self._places: list[models.Place] = []
+        self._current: dt.date | None = None
+        self._generation = 0
+        self._loading_more = False
+        self._more_problem: str | None = None
+        self._columns_for: bool | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        example = _("e.g. {day}").format(day=format_date(EXAMPLE_DAY))
+        with Horizontal(classes="filters"):
+            yield Label(since_label())
+            yield Input(id="since", placeholder=example, compact=True)
+            yield Label(until_label())
+            yield Input(id="until", placeholder=example, compact=True)
+            yield Label(_("Status"))
+            yield Select[str](
+                [(_("all"), ALL), *((label(s), s.value) for s in models.InvoiceStatus)],
+                id="status",
+                value=ALL,
+                allow_blank=False,
+                compact=True,
+            )
+        with Horizontal(classes="filters"):
+            yield Label(_("Place"))
+            yield Select[str](
+                [(_("all places"), ALL)], id="place", value=ALL, allow_blank=False, compact=True
+            )
+            yield Button(_("Apply"), id="apply", compact=True)
+        yield Static("", id="filter-error", markup=False)
+        yield DataTable[str | Text](id="invoices", cursor_type="row")
+        yield Static("", id="invoices-summary", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-error").display = False
+        table = self.query_one("#invoices", DataTable)
+        self.watch(table, "scroll_y", self._scrolled, init=False)
+        super().on_mount()
+        table.focus()
+
+    # --- filters --------------------------------------------------------------------------
+
+    def _form(self) -> Filters:
+        return read_filters(
+            self.query_one("#since", Input).value,
+            self.query_one("#until", Input).value,
+            str(self.query_one("#status", Select).value),
+            str(self.query_one("#place", Select).value),
+        )
+
+    def action_reload(self) -> None:
+        """Refresh and applying filters alike: a filter that is not right stops here."""
+        try:
+            filters = self._form()
+        except FilterError as exc:
+            self._filter_problem(exc.message, exc.field)
+            if self.account is not None and self.account.number != self.shown_account:
+                super().action_reload()  # another account: its list, on the filters last applied
+            return
+        self._filter_problem(None, None)
+        self._wanted = filters
+        super().action_reload()
+
+    def _filter_problem(self, message: str | None, field: str | None) -> None:
+        error = self.query_one("#filter-error", Static)
+        error.update(message or "")
+        error.display = message is not None
+        for name in ("since", "until"):
+            self.query_one(f"#{name}", Input).set_class(name == field, "-invalid")
+        if field is not None:
+            self.query_one(f"#{field}", Input).focus()
+
+    @on(Input.Submitted, "#since, #until")
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_reload()
+
+    @on(Select.Changed, "#status, #place")
+    def _chosen(self) -> None:
+        self.action_reload()
+
+    def action_filters(self) -> None:
+        self.query_one("#since", Input).focus()
+
+    # --- loading --------------------------------------------------------------------------
+
+    async def fetch(self, number: str) -> InvoicesData:
+        self.workers.cancel_group(self, "more")
+        client = self.session.client
+        filters = self._wanted
+        places = await client.places(number)
+        if filters.place_id not in {None, *(p.id for p in places)}:
+            filters = Filters(filters.since, filters.until, filters.status, None)  # other account
+        page, newest = await asyncio.gather(
+            client.invoices_page(
+                number,
+                status=filters.status,
+                place_id=filters.place_id,
+                since=filters.since,
+                until=filters.until,
+                limit=PAGE_SIZE,
+            ),
+            client.invoices_page(number, limit=1),
+        )
+        current = newest.items[0].issued_on if newest.items else None
+        return InvoicesData(number, filters, places, page, current)
+
+    def show(self, data: InvoicesData) -> None:
+        self._generation += 1
+        self.shown_account = data.number
+        self._loading_more = False
+        self._more_problem = None
+        self.filters = data.filters
+        self._current = data.current_issued_on
+        self._show_places(data.places, data.filters.place_id)
+        table = self.query_one("#invoices", DataTable)
+        highlighted = self._highlighted_number()
+        self._columns(len(data.places) > 1)
+        table.clear()
+        self.invoices = {}
+        self.marked &= {i.number for i in data.page.items if payable(i)}
+        self.pages_loaded = 0
+        self.next_cursor = None
+        self._append(data.page)
+        if highlighted in self.invoices:
+            table.move_cursor(row=table.get_row_index(highlighted), animate=False)
+
+    def _show_places(self, places: list[models.Place], chosen: str | None) -> None:
+        if [p.id for p in places] == [p.id for p in self._places]:
+            return
+        self._places = places
+        select: Select[str] = self.query_one("#place", Select)
+        with self.prevent(Select.Changed):
+            select.set_options([(_("all places"), ALL), *((place_text(p), p.id) for p in places)])
+            select.value = chosen or ALL
+
+    def _columns(self, with_place: bool) -> None:
+        if self._columns_for == with_place:
+            return
+        self._columns_for = with_place
+        table = self.query_one("#invoices", DataTable)
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=2)
+        table.add_column(_("Invoice"), key="number")
+        table.add_column(_("Issued"), key="issued")
+        table.add_column(_("Status"), key="status")
+        table.add_column(_("Amount"), key="amount")
+        table.add_column(_("Balance"), key="balance")
+        table.add_column(_("Due"), key="due")
+        if with_place:
+            table.add_column(_("Place"), key="place")
+
+    def _is_current(self, invoice: models.Invoice) -> bool:
+        return (
+            invoice.issued_on == self._current
+            and invoice.status is not models.InvoiceStatus.replaced
+        )
+
+    def _mark_text(self, invoice: models.Invoice) -> str:
+        return (CURRENT if self._is_current(invoice) else " ") + (
+            MARKED if invoice.number in self.marked else " "
+        )
+
+    def _append(self, page: models.Page[models.Invoice]) -> None:
+        table = self.query_one("#invoices", DataTable)
+        places = {p.id: place_text(p) for p in self._places}
+        for invoice in page.items:
+            if invoice.number in self.invoices:
+                continue  # an invoice issued meanwhile shifts the pages; never show it twice
+            self.invoices[invoice.number] = invoice
+            style = "bold" if self._is_current(invoice) else ""
+            cells: list[str | Text] = [
+                self._mark_text(invoice),
+                Text(invoice.number, style=style),
+                Text(format_date(invoice.issued_on), style=style),
+                Text(status_text(invoice), style=style),
+                Text(format_money(invoice.amount), style=style, justify="right"),
+                Text(format_money(invoice.balance), style=style, justify="right"),
+                Text(format_date(invoice.due_on), style=style),
+            ]
+            if self._columns_for:
+                cells.append(Text(places.get(invoice.place_id, invoice.place_id), style=style))
+            table.add_row(*cells, key=invoice.number)
+        self.pages_loaded += 1
+        self.next_cursor = page.next_cursor
+        self._summary()
+        self.refresh_bindings()
+
+    def _summary(self, loading: bool = False) -> None:
+        count = len(self.invoices)
+        if count == 0:
+            filtered = self.filters != Filters()
+            text = _("No invoices match these filters.") if filtered else _("No invoices yet.")
+        elif loading:
+            text = _("{count} shown; loading more…").format(count=count)
+        elif self.next_cursor is not None:
+            text = ngettext(
+                "{count} invoice, newest first; more: m or scroll down.",
+                "{count} invoices, newest first; more: m or scroll down.",
+                count,
+            ).format(count=count)
+        else:
+            text = ngettext(
+                "{count} invoice, all shown, newest first.",
+                "{count} invoices, all shown, newest first.",
+                count,
+            ).format(count=count)
+        if self._more_problem is not None:
+            text = _("{problem} Press m to try again.").format(problem=self._more_problem)
+        elif count and self._current is not None:
+            text += " " + _("{mark} current").format(mark=CURRENT)
+        self.query_one("#invoices-summary", Static).update(text)
+
+    # --- more -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            return self.next_cursor is not None  # the key shows only while there is more
+        return True
+
+    def action_more(self) -> None:
+        if self.next_cursor is not None and not self._loading_more and self.account is not None:
+            self._loading_more = True
+            self._more(self.account.number, self.next_cursor, self._generation)
+
+    def _scrolled(self, scroll_y: float) -> None:
+        table = self.query_one("#invoices", DataTable)
+        if table.max_scroll_y > 0 and scroll_y >= table.max_scroll_y:
+            self.action_more()
+
+    @on(DataTable.RowHighlighted, "#invoices")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - 1:
+            self.action_more()
+
+    @work(exclusive=True, group="more")
+    async def _more(self, number: str, cursor: str, generation: int) -> None:
+        filters = self.filters
+        self._more_problem = None
+        self._summary(loading=True)
+        try:
+            page = await self.session.client.invoices_page(
+                number,
+                status=filters.status,
+                place_id=filters.place_id,
+                since=filters.since,
+                until=filters.until,
+                cursor=cursor,
+                limit=PAGE_SIZE,
+            )
+        except TokenRejected as exc:
+            self.post_message(LoginEnded(describe(exc)))
+            return
+        except SelfcareError as exc:
+            self._more_problem = describe(exc, self.session.server)
+            self._summary()
+            return
+        finally:
+            if generation == self._generation:
+                self._loading_more = False
+        if generation == self._generation:  # not a list since replaced by a reload
+            self._append(page)
+
+    # --- details, marks, paying ------------------------------------------------------------
+
+    def _highlighted_number(self) -> str | None:
+        table = self.query_one("#invoices", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key if key in self.invoices else None
+
+    @on(DataTable.RowSelected, "#invoices")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        number = event.row_key.value
+        if number is None or number not in self.invoices or self.account is None:
+            return
+        self.app.push_screen(
+            InvoiceDetail(
+                self.session,
+                self.account.number,
+                number,
+                self.invoices[number],
+                on_changed=self.action_reload,
+            )
+        )
+
+    def action_mark(self) -> None:
+        number = self._highlighted_number()
+        if number is None:
+            return
+        invoice = self.invoices[number]
+        if not payable(invoice):
+            self.notify(
+                _("Invoice {number} is {status}: nothing to pay.").format(
+                    number=number, status=label(invoice.status)
+                ),
+                severity="warning",
+            )
+            return
+        self.marked ^= {number}
+        table = self.query_one("#invoices", DataTable)
+        table.update_cell(number, "mark", self._mark_text(invoice))
+
+    def action_pay(self) -> None:
+        if self.account is None:
+            return
+        chosen = [n for n in self.invoices if n in self.marked]
+        if not chosen:
+            number = self._highlighted_number()
+            if number is None or not payable(self.invoices[number]):
+                self.notify(
+                    _("Choose an open invoice to pay, or mark several with space."),
+                    severity="warning",
+                )
+                return
+            chosen = [number]
+        self.app.push_screen(PayDialog(self.session, self.account.number, chosen, self._paid))
+
+    def _paid(self, payment: models.PaymentSession) -> None:
+        if payment.status is models.PaymentSessionStatus.succeeded:
+            self.marked -= set(payment.invoice_numbers)
+        self.action_reload()

@@ -1,0 +1,42 @@
+"""Snapshot of the invoices screen at 80x24: maria's flat, the current invoice marked.
+
+Deterministic: the server's clock is frozen (tests/conftest.py NOW) and the demo data is
+seeded, so the list, its dates and amounts are the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from selfcare_tui.app import SelfcareApp
+from selfcare_tui.screens.invoices import InvoicesScreen
+
+from .conftest import LiveServer
+from .keyring_backends import MemoryKeyring
+from .tui_helpers import log_in, memory_keyring, wait_for
+
+__all__ = ["memory_keyring"]  # fixture
+
+SnapCompare = Callable[..., bool]
+
+
+def test_invoices_snapshot(
+    snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    async def invoices_open(pilot: Pilot[None]) -> None:
+        await log_in(pilot, live_server.base_url)
+        await pilot.press("g", "i")
+
+        def loaded() -> bool:
+            screen = pilot.app.screen
+            return (
+                isinstance(screen, InvoicesScreen)
+                and screen.pages_loaded > 0
+                and not screen.query_one("#body").loading
+            )
+
+        await wait_for(pilot, loaded)
+
+    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=invoices_open)
