@@ -45,3 +45,4 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_server.py
+	$(BIN)/python benchmarks/bench_tui.py

@@ -32,6 +32,7 @@ def test_status_shows_who_what_and_what_is_due(cli: Cli) -> None:
     assert result.returncode == 0, result.stderr
     assert "Maria" in result.stdout and FLAT_ACCOUNT in result.stdout
     assert "opens on 30 Nov 2026" in result.stdout  # the window opens on the month's last day
+    assert "no reading of EMH000000001 in the last one (to 3 Nov 2026)" in result.stdout
     data = json.loads(cli("status", "--json").stdout)
     assert data["user"]["username"] == "maria"
     assert data["account"]["number"] == FLAT_ACCOUNT
@@ -39,6 +40,9 @@ def test_status_shows_who_what_and_what_is_due(cli: Cli) -> None:
         "is_open": False,
         "opens_on": "2026-11-30",
         "closes_on": "2026-12-03",
+        "last_opened_on": "2026-10-31",
+        "last_closed_on": "2026-11-03",
+        "missed_meters": ["EMH000000001"],
     }
     assert [i["status"] for i in data["open_invoices"]] == ["open"]
 

@@ -114,8 +114,10 @@ def form_text(pilot: Pilot[None], selector: str) -> str:
 async def request_opened(pilot: Pilot[None], request_id: str | None = None) -> RequestDetailScreen:
     def shown() -> bool:
         screen = pilot.app.screen
-        return isinstance(screen, RequestDetailScreen) and (
-            request_id is None or screen.request.id == request_id
+        return (
+            isinstance(screen, RequestDetailScreen)
+            and (request_id is None or screen.request.id == request_id)
+            and bool(screen.query("#missing"))  # composed, not only pushed
         )
 
     await wait_for(pilot, shown)

@@ -148,6 +148,10 @@ def status(state: State, as_json: bool) -> None:
         window_text = _("open until {day}").format(day=format_date(window.closes_on))
     else:
         window_text = _("opens on {day}").format(day=format_date(window.opens_on))
+    if window.missed_meters and window.last_closed_on:
+        window_text += "; " + _("no reading of {meters} in the last one (to {day})").format(
+            meters=", ".join(window.missed_meters), day=format_date(window.last_closed_on)
+        )
     rows = [
         (_("Server"), str(result["server"])),
         (_("Logged in as"), f"{me.display_name} ({me.username}, {label(me.role)})"),
