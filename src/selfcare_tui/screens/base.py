@@ -23,6 +23,7 @@ from selfcare_tui.api.errors import ConnectionFailed, SelfcareError, TokenReject
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
+from selfcare_tui.widgets.loading import done_loading
 
 from .messages import describe
 
@@ -153,7 +154,7 @@ class AccountScreen(Screen[None], Generic[Data]):
             self.problem(self.failure_message(exc))
             return
         finally:
-            body.loading = False
+            done_loading(body)
         if self.account is None or self.account.number != number:
             return  # switched meanwhile; that load shows its own account
         self.problem(None)

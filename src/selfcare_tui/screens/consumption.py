@@ -36,6 +36,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.i18n import _, format_date, format_datetime, format_kwh, format_number
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.monthly_bars import MonthlyBars, MonthRow, month_rows
 from selfcare_tui.widgets.profile_chart import ProfileChart
 
@@ -413,7 +414,7 @@ class ConsumptionScreen(AccountScreen[ConsumptionData]):
             self._day_message(self.failure_message(exc), error=True)
             return
         finally:
-            view.loading = False
+            done_loading(view)
         if self.account is None or self.account.number != number or self._meter != meter:
             return
         self.profile = series

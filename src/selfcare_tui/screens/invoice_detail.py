@@ -36,6 +36,7 @@ from selfcare_tui.i18n import (
 )
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.loading import done_loading
 
 from .messages import describe
 from .pay import PayDialog
@@ -203,7 +204,7 @@ class InvoiceDetail(ModalScreen[None]):
             self._say(describe(exc, self._session.server), error=True)
             return
         finally:
-            body.loading = False
+            done_loading(body)
         self._show(invoice)
 
     def _show(self, invoice: models.Invoice) -> None:

@@ -23,6 +23,7 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.i18n import _, format_date, format_datetime, format_number
 from selfcare_tui.labels import label
+from selfcare_tui.widgets.loading import done_loading
 
 from .base import LoginEnded
 from .messages import describe
@@ -157,7 +158,7 @@ class ReadingHistory(ModalScreen[None]):
             return
         finally:
             self.loading_page = False
-            table.loading = False
+            done_loading(table)
         button.label = _("Older readings")
         self._add(page)
 

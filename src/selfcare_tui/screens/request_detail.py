@@ -23,6 +23,7 @@ from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
+from selfcare_tui.widgets.loading import done_loading
 
 from .base import LoginEnded
 from .messages import describe
@@ -291,6 +292,6 @@ class RequestDetailScreen(Screen[models.Request | None]):
             self._say(describe(exc, self.session.server), error=True)
             return
         finally:
-            body.loading = False
+            done_loading(body)
         self._say("")
         self.show(request)

@@ -19,6 +19,7 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.i18n import _, format_date
 from selfcare_tui.widgets.banner import scope_label
+from selfcare_tui.widgets.loading import done_loading
 
 from .attach import AttachAccount
 from .messages import describe
@@ -119,7 +120,7 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
             message.update(describe(exc, self._client.base_url))
             return
         finally:
-            options.loading = False
+            done_loading(options)
         self._accounts = {a.number: a for a in accounts}
         options.set_options(
             Option(account_prompt(a, a.number == self._current), id=a.number) for a in accounts

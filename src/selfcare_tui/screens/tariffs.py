@@ -41,6 +41,7 @@ from selfcare_tui.i18n import (
 )
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.loading import done_loading
 
 from .base import AccountScreen, LoginEnded
 
@@ -516,7 +517,7 @@ class TariffsScreen(AccountScreen[TariffsData]):
             self.problem(self.failure_message(exc))
             return
         finally:
-            detail.loading = False
+            done_loading(detail)
         if self.account is not account or self._place_id != place_id:
             return  # switched meanwhile
         data.place = tariffs
