@@ -62,6 +62,12 @@ class AccountScreen(Screen[None], Generic[Data]):
     AccountScreen #problem.-shown { display: block; }
     AccountScreen #problem Button { margin-top: 1; }
     AccountScreen #body { height: 1fr; }
+    AccountScreen .panel {
+        border: round $primary-darken-2;
+        border-title-color: $text;
+        height: auto;
+        padding: 0 1;
+    }
     """
 
     def __init__(

@@ -112,12 +112,6 @@ class OutagesScreen(AccountScreen[OutagesData]):
     ]
 
     DEFAULT_CSS = """
-    OutagesScreen .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
     OutagesScreen .panel:focus-within { border: round $accent; }
     OutagesScreen #works, OutagesScreen #area-works, OutagesScreen #report-note,
     OutagesScreen #reports-empty, OutagesScreen #report-hint { height: auto; }

@@ -248,10 +248,6 @@ class PaymentsScreen(AccountScreen[PaymentsData]):
     ]
 
     DEFAULT_CSS = """
-    PaymentsScreen .panel {
-        border: round $primary-darken-2; border-title-color: $text;
-        height: auto; padding: 0 1;
-    }
     PaymentsScreen .panel:focus-within { border: round $accent; }
     PaymentsScreen #search-row { height: auto; }
     PaymentsScreen #reference { width: 1fr; }

@@ -93,18 +93,12 @@ class PlacesScreen(AccountScreen[PlacesData]):
 
     section = "places"
     AUTO_FOCUS = "#places"
-    """Not the base's first focusable widget: that is the hidden Retry button."""
+    """The list of places first, so the arrows choose a place straight away."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", _("Reading history")),
     ]
 
     DEFAULT_CSS = """
-    PlacesScreen .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
     PlacesScreen .panel:focus-within { border: round $accent; }
     #places { height: auto; max-height: 8; border: none; padding: 0; }
     #place, #meters-text, #registers-hint { height: auto; }

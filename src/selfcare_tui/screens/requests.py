@@ -142,12 +142,6 @@ class RequestsScreen(AccountScreen[RequestsData]):
     ]
 
     DEFAULT_CSS = """
-    RequestsScreen .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
     RequestsScreen .panel:focus-within { border: round $accent; }
     #types { height: auto; max-height: 9; border: none; padding: 0; }
     #requests { height: auto; max-height: 14; border: none; padding: 0; }

@@ -256,10 +256,6 @@ class StatisticsScreen(AccountScreen[StatisticsData]):
     ]
 
     DEFAULT_CSS = """
-    StatisticsScreen .panel {
-        border: round $primary-darken-2; border-title-color: $text;
-        height: auto; padding: 0 1;
-    }
     StatisticsScreen .panel:focus-within { border: round $accent; }
     StatisticsScreen #year-row { height: auto; padding: 0 1; }
     StatisticsScreen #year-row Label { padding: 0 1 0 0; }
