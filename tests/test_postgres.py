@@ -59,6 +59,12 @@ from .test_readings import (
     stored,
     submission,
 )
+from .test_throttle import (
+    concurrent_logins_are_limited_per_address,
+    concurrent_wrong_lookups_are_limited_per_address,
+    concurrent_wrong_passwords_cost_one_attempt_each,
+    the_right_password_among_guesses_never_fails,
+)
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "postgres.sh"
 CANNOT_INSTALL = 77
@@ -430,3 +436,20 @@ async def test_pay_through_the_processor(
         first = await maria.download_invoice(FLAT_ACCOUNT, invoice.number, target)
         again = await maria.download_invoice(FLAT_ACCOUNT, invoice.number, target)
     assert again == first and target.read_bytes().startswith(b"%PDF")
+
+
+# --- throttling under concurrent attack ------------------------------------------------------
+
+
+async def test_concurrent_guesses_are_counted_exactly(pg_server: LiveServer) -> None:
+    """Row locks instead of SQLite's one writer: the same exact counts (tests/test_throttle.py)."""
+    await concurrent_wrong_passwords_cost_one_attempt_each(pg_server)
+
+
+async def test_the_right_password_among_guesses_never_fails(pg_server: LiveServer) -> None:
+    await the_right_password_among_guesses_never_fails(pg_server)
+
+
+async def test_concurrent_lookups_and_sprays_are_limited(pg_server: LiveServer) -> None:
+    await concurrent_wrong_lookups_are_limited_per_address(pg_server)
+    await concurrent_logins_are_limited_per_address(pg_server)

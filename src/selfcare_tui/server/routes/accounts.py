@@ -132,16 +132,17 @@ def attach_account(
         f"attach:user:{user.id}": settings.login_failures_per_user,
         f"attach:addr:{client_address(request)}": settings.login_failures_per_address,
     }
-    throttle.check(db, settings, keys)
+    throttle.attempt(db, settings, keys)
     account = db.get(tables.Account, body.account_number)
     if account is not None and account.owner_id == user.id:
+        throttle.forgive(db, list(keys))
+        db.commit()
         return convert.account_summary(Grant(account, Access.owner, ALL_SCOPES))
     if (
         account is None
         or account.owner_id is not None
         or not same(account.payment_code, body.payment_code)
     ):
-        throttle.fail(db, settings, list(keys))
         raise refused(
             ErrorCode.account_not_attachable,
             "No account with this number and payment code can be attached. Check both on your "
@@ -155,5 +156,6 @@ def attach_account(
             ],
         )
     account.owner_id = user.id
+    throttle.forgive(db, list(keys))
     db.commit()
     return convert.account_summary(Grant(account, Access.owner, ALL_SCOPES))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import pyotp
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -66,9 +67,10 @@ def _invalid_credentials() -> ApiProblem:
 def login(
     body: models.PasswordLogin, request: Request, db: Db, settings: Config
 ) -> models.TokenPair | models.MfaChallenge:
+    """Check the password; the attempt is counted first, so guesses sent at once are limited too."""
     user_key = f"login:user:{body.username.lower()}"
     address_key = f"login:addr:{client_address(request)}"
-    throttle.check(
+    throttle.attempt(
         db,
         settings,
         {
@@ -78,9 +80,9 @@ def login(
     )
     user = db.scalars(select(tables.User).where(tables.User.username == body.username)).first()
     if user is None or not verify_password(user.password_hash, body.password):
-        throttle.fail(db, settings, [user_key, address_key])
         raise _invalid_credentials()
-    throttle.clear(db, settings, user_key)
+    throttle.clear(db, user_key)
+    throttle.forgive(db, [address_key])
     if user.mfa_secret:
         challenge = new_token()
         db.add(
@@ -99,28 +101,52 @@ def login(
     return issue_tokens(db, settings, user, new_id())
 
 
+MFA_ATTEMPTS_PER_CHALLENGE = 3
+
+
+def _expired_step() -> ApiProblem:
+    return ApiProblem(
+        401, ErrorCode.invalid_token, "The login step expired. Enter your password again."
+    )
+
+
 @router.post("/mfa", response_model=models.TokenPair)
-def answer_mfa(
-    body: models.MfaAnswer, request: Request, db: Db, settings: Config
-) -> models.TokenPair:
-    challenge = db.get(tables.MfaChallenge, digest(body.challenge_id))
+def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.TokenPair:
+    """Check the one-time code of a challenge; a challenge gives one login, however many codes
+    arrive for it at once."""
+    challenge_hash = digest(body.challenge_id)
+    challenge = db.get(tables.MfaChallenge, challenge_hash)
     if challenge is None or challenge.used or challenge.expires_at <= settings.now():
-        raise ApiProblem(
-            401, ErrorCode.invalid_token, "The login step expired. Enter your password again."
-        )
+        raise _expired_step()
     user = db.get(tables.User, challenge.user_id)
     assert user is not None and user.mfa_secret is not None
     user_key = f"mfa:user:{user.id}"
-    throttle.check(db, settings, {user_key: settings.login_failures_per_user})
+    throttle.attempt(db, settings, {user_key: settings.login_failures_per_user})
+    Challenge = tables.MfaChallenge
+    live = (Challenge.id_hash == challenge_hash, Challenge.used.is_(False))
     totp = pyotp.TOTP(user.mfa_secret)
     if not totp.verify(body.code, for_time=settings.now(), valid_window=1):
-        challenge.attempts += 1
-        if challenge.attempts >= 3:
-            challenge.used = True
-        throttle.fail(db, settings, [user_key])
+        db.execute(
+            update(Challenge)
+            .where(*live)
+            .values(
+                attempts=Challenge.attempts + 1,
+                used=Challenge.attempts + 1 >= MFA_ATTEMPTS_PER_CHALLENGE,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        db.commit()
         raise ApiProblem(401, ErrorCode.invalid_mfa_code, "The one-time code is not valid.")
-    challenge.used = True
-    throttle.clear(db, settings, user_key)
+    claimed = db.execute(
+        update(Challenge)
+        .where(*live)
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", claimed).rowcount != 1:
+        db.rollback()
+        raise _expired_step()  # another answer to the same challenge won
+    throttle.clear(db, user_key)
     return issue_tokens(db, settings, user, new_id())
 
 

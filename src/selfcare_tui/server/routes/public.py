@@ -28,14 +28,15 @@ def _account(
     db: Db, settings: Settings, request: Request, payment_code: str, check: str, field: str
 ) -> tables.Account:
     key = f"public:addr:{client_address(request)}"
-    throttle.check(db, settings, {key: settings.public_lookups_per_address})
+    throttle.attempt(db, settings, {key: settings.public_lookups_per_address})
     account = db.scalars(
         select(tables.Account).where(tables.Account.payment_code == payment_code.strip())
     ).first()
     expected = getattr(account, field, None) if account is not None else None
     if account is None or not expected or not same(expected.strip().lower(), check.strip().lower()):
-        throttle.fail(db, settings, [key])
         raise ApiProblem(404, ErrorCode.not_found, _NO_MATCH)
+    throttle.forgive(db, [key])
+    db.commit()
     return account
 
 
