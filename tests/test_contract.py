@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import httpx
@@ -73,8 +74,11 @@ def test_validation_errors_name_the_field(live_server: LiveServer) -> None:
 
 
 def test_a_server_bug_answers_problem_json_without_internals(
-    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """...and the access log has its line, with the 500 the client got, like every request."""
+    caplog.set_level(logging.INFO, logger="selfcare.server.access")
+
     def broken(*_: object) -> None:
         raise RuntimeError("secret internal detail")
 
@@ -92,3 +96,6 @@ def test_a_server_bug_answers_problem_json_without_internals(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "internal_error"
     assert "secret internal detail" not in response.text
+    lines = [r.getMessage() for r in caplog.records if r.name == "selfcare.server.access"]
+    assert any('"GET /api/v1/accounts/1000000001/places" 500' in line for line in lines), lines
+    assert not any("secret internal detail" in line for line in lines)

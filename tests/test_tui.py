@@ -81,6 +81,17 @@ async def test_an_unreachable_server_is_named(memory_keyring: MemoryKeyring) -> 
         assert app.screen.query_one("#username", Input).value == "maria"
 
 
+async def test_a_malformed_server_address_is_explained_before_connecting(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    app = SelfcareApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit_login(pilot, "http://127.0.0.1:99999", "maria", "maria-demo")
+        await wait_for(pilot, lambda: "port must be between 1" in text_of(pilot, "#login-message"))
+        assert app.screen.query_one("#server", Input).has_focus
+        assert app.screen.query_one("#password", Input).value == "maria-demo"
+
+
 async def test_the_agent_answers_the_one_time_code_step(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:

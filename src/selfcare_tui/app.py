@@ -108,7 +108,10 @@ class SelfcareApp(App[None]):
         except SelfcareError as exc:
             settings, message = config.Config(), describe(exc)
         profile = settings.profile(self.profile_name)
-        server = self._server or server_for(profile)
+        try:
+            server = self._server or server_for(profile)
+        except SelfcareError as exc:  # a bad SELFCARE_SERVER: say so, offer the profile's
+            server, message = profile.server, describe(exc)
         screen = LoginScreen(
             self._logged_in,
             profile_name=self.profile_name,

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
@@ -29,10 +30,18 @@ class ConfigError(SelfcareError):
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    server: str = Field(default=DEFAULT_SERVER, pattern=r"^https?://\S+$")
+    server: str = DEFAULT_SERVER
     username: str | None = None
     account: str | None = Field(default=None, pattern=r"^\d{6,12}$")
     """The account the screens and commands show unless told otherwise."""
+
+    @field_validator("server")
+    @classmethod
+    def _usable_server(cls, value: str) -> str:
+        try:
+            return server_url(value)
+        except InvalidServerUrl as error:
+            raise ValueError(str(error)) from None
 
 
 class Settings(BaseModel):

@@ -15,6 +15,7 @@ from selfcare_tui import config
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 
 KEYRING_SERVICE_PREFIX = "selfcare-tui"
@@ -126,7 +127,17 @@ class Session:
 
 
 def server_for(profile: config.Profile) -> str:
-    return os.environ.get("SELFCARE_SERVER") or profile.server
+    """SELFCARE_SERVER when set, else the profile's server; a bad variable is a ConfigError
+    naming it, like a bad value in the config file."""
+    from_environment = os.environ.get("SELFCARE_SERVER")
+    if not from_environment:
+        return profile.server
+    try:
+        return server_url(from_environment)
+    except InvalidServerUrl as error:
+        raise config.ConfigError(
+            _("SELFCARE_SERVER is not a usable server URL: {reason}").format(reason=error)
+        ) from None
 
 
 def open_session(

@@ -13,7 +13,7 @@ from selfcare_tui.labels import label
 from selfcare_tui.session import Session, log_in, log_out, server_for
 
 from . import output
-from .context import EXIT_AUTH, State, fail, pass_state, run, with_session
+from .context import EXIT_AUTH, State, check_server, fail, pass_state, run, with_session
 from .translated import TranslatedCommand, TranslatedGroup
 
 
@@ -28,7 +28,12 @@ def _secret_from_stdin(lines: list[str], what: str) -> str:
 
 
 @click.command(cls=TranslatedCommand)
-@click.option("--server", help="Server URL (default: the profile's, else http://127.0.0.1:8765).")
+@click.option(
+    "--server",
+    metavar="URL",
+    callback=check_server,
+    help="Server URL (default: SELFCARE_SERVER, else the profile's, else http://127.0.0.1:8765).",
+)
 @click.option("--username", "-u", help="Your username (default: the profile's).")
 @click.option(
     "--password-stdin",

@@ -39,6 +39,7 @@ from selfcare_tui.api.errors import (
 from selfcare_tui.api.models import ErrorCode, Problem
 from selfcare_tui.blocking import blocking_text
 from selfcare_tui.config import ConfigError
+from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import (
     KeyringUnavailable,
@@ -293,16 +294,20 @@ def build(model: type[M], options: Mapping[str, str], **values: object) -> M:
         ) from None
 
 
-def _check_server(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise click.BadParameter(_("Give a URL starting with http:// or https://."))
-    return value
+def check_server(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: --server must be a usable server URL."""
+    if value is None:
+        return None
+    try:
+        return server_url(value)
+    except InvalidServerUrl as error:
+        raise click.BadParameter(str(error)) from None
 
 
 server_option = click.option(
     "--server",
     metavar="URL",
-    callback=_check_server,
+    callback=check_server,
     help="Server URL (default: SELFCARE_SERVER, else the profile's).",
 )
 

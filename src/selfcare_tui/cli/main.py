@@ -9,6 +9,7 @@ import sys
 import click
 
 from selfcare_tui import __version__
+from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.i18n import _
 
 from . import (
@@ -25,14 +26,27 @@ from . import (
     requests,
 )
 from .auth import auth, login, logout, status
-from .context import State
+from .context import State, handle
 from .translated import TranslatedGroup
 
 DEFAULT_PORT = 8765
 
 
+class SelfcareGroup(TranslatedGroup):
+    """The root group: an error no command handled itself (a bad SELFCARE_SERVER, an unreadable
+    config file) leaves with its message and exit code, like the commands' own, never as a
+    traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SelfcareError as error:
+            state = ctx.obj if isinstance(ctx.obj, State) else State(profile=None, debug=False)
+            handle(error, state)
+
+
 @click.group(
-    cls=TranslatedGroup,
+    cls=SelfcareGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )

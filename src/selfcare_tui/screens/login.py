@@ -21,6 +21,7 @@ from selfcare_tui import config
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox
@@ -157,8 +158,10 @@ class LoginScreen(Screen[None]):
                 self._say(message)
                 self.query_one(field, Input).focus()
                 return
-        if not server.startswith(("http://", "https://")):
-            self._say(_("The server address starts with https:// (or http:// on loopback)."))
+        try:
+            server = server_url(server)
+        except InvalidServerUrl as error:
+            self._say(_("The server address is not usable: {reason}").format(reason=error))
             self.query_one("#server", Input).focus()
             return
         self._log_in(server, username, password)

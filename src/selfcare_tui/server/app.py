@@ -85,18 +85,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         """One line per request: the path only, never the query string, headers or body, which can
-        carry tokens or codes."""
+        carry tokens or codes. A request that failed with a bug is logged too, as the 500 the
+        client got (its traceback goes to the error log)."""
         started = time.perf_counter()
-        response = await call_next(request)
-        client = request.client.host if request.client else "-"
-        access_log.info(
-            '%s "%s %s" %d %.1fms',
-            client,
-            request.method,
-            request.url.path,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            access_log.info(
+                '%s "%s %s" %d %.1fms',
+                request.client.host if request.client else "-",
+                request.method,
+                request.url.path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
     return app
