@@ -29,7 +29,6 @@ import pypdf
 import pytest
 
 from selfcare_tui.api import SelfcareClient, models
-from selfcare_tui.cli import bulk_download
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT, JAAN_ACCOUNT
 from selfcare_tui.server.run import free_port
 
@@ -197,14 +196,6 @@ def test_progress_bar_on_a_terminal(cli: Cli, tmp_path: Path) -> None:
     assert process.wait(timeout=10) == 0, text
     assert "━" in text and "Invoices" in text
     assert "downloaded" in text and "Traceback" not in text
-
-
-def test_file_names_from_the_server_cannot_leave_the_directory() -> None:
-    day = dt.date(2026, 11, 5)
-    assert bulk_download.file_name("1000000001", "INV1", day) == "1000000001_INV1_2026-11-05.pdf"
-    for account, number in (("1000000001", "../../etc/passwd"), ("../x", "/abs"), ("a", "..")):
-        name = bulk_download.file_name(account, number, day)
-        assert "/" not in name and not name.startswith(".") and name.endswith("_2026-11-05.pdf")
 
 
 def test_mutually_exclusive_options_are_a_usage_error(cli: Cli, tmp_path: Path) -> None:

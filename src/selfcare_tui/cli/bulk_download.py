@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,6 +29,7 @@ from selfcare_tui.api.errors import (
     ConnectionFailed,
     SelfcareError,
 )
+from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import _
 
 DEFAULT_CONCURRENCY = 4
@@ -39,7 +39,6 @@ MAX_CONCURRENCY = 16
 _ATTEMPTS = 3
 _BACKOFF_SECONDS = (0.5, 1.5)
 """A dropped connection or a 5xx is retried twice before the item counts as failed."""
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass(frozen=True)
@@ -109,16 +108,6 @@ class Listener:
 
     def finished(self, item: Item, outcome: Outcome) -> None:
         """An item is done, one way or another (also when it was not attempted)."""
-
-
-def file_name(account: str, invoice_number: str, issued_on: dt.date) -> str:
-    """`{account}_{invoice}_{issued on}.pdf`; anything but [A-Za-z0-9._-] becomes `_`.
-
-    The parts come from the server, so they are cleaned: a number such as `../x` must not
-    write outside the chosen directory.
-    """
-    parts = (account, invoice_number, issued_on.isoformat())
-    return "_".join(_UNSAFE.sub("_", part).lstrip(".") or "_" for part in parts) + ".pdf"
 
 
 async def held_accounts(client: SelfcareClient) -> list[str]:
@@ -208,7 +197,9 @@ class _Run:
                 failures.append(Failure(account, None, None, message))
                 continue
             items += [
-                Item(account, i, self.directory / file_name(account, i.number, i.issued_on))
+                Item(
+                    account, i, self.directory / document_file_name(account, i.number, i.issued_on)
+                )
                 for i in invoices
             ]
         if errors and len(errors) == len(accounts):
@@ -308,6 +299,6 @@ def _remove_stale_parts(path: Path) -> None:
     The client removes its temp file on any error or cancellation; only a process killed
     without a chance to clean up leaves one, and it would never be used again.
     """
-    # file_name() leaves no glob metacharacters in the name.
+    # document_file_name() leaves no glob metacharacters in the name.
     for stale in path.parent.glob(f".{path.name}.*.part"):
         stale.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ import click
 
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.models import Invoice, InvoiceCopy, InvoiceStatus
+from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -356,7 +357,7 @@ def invoice_copies(
                 ).format(number=invoice_number)
             )
         folder = out or default_download_dir()
-        path = folder / f"{chosen.number}_{chosen.issued_on.isoformat()}.pdf"
+        path = folder / document_file_name(chosen.number, chosen.issued_on)
         await client.download_invoice_copy(payment_code, national_id, chosen.number, path)
         return copies, path
 

@@ -27,6 +27,7 @@ from selfcare_tui.api.models import (
     PaymentSession,
     PaymentSessionStatus,
 )
+from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import _, format_date, format_money
 
 from . import output
@@ -262,7 +263,7 @@ def download_notice(
                 )
             )
         folder = out or default_download_dir()
-        path = folder / f"{number}_{notice.number}_{notice.issued_on.isoformat()}.pdf"
+        path = folder / document_file_name(number, notice.number, notice.issued_on)
         await client.download_notice(number, notice.number, path)
         return path
 

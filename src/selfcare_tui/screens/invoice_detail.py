@@ -8,7 +8,6 @@ opened only where a desktop can show it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -25,6 +24,7 @@ from textual.widgets import Button, Static
 from selfcare_tui import downloads
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -42,14 +42,6 @@ from .messages import describe
 from .pay import PayDialog
 
 Changed = Callable[[], None]
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def pdf_name(invoice: models.Invoice) -> str:
-    """`{account}_{invoice}_{issued}.pdf` as the command line names it; the parts come from
-    the server, so anything but [A-Za-z0-9._-] becomes `_` and no name leaves the folder."""
-    parts = (invoice.account_number, invoice.number, invoice.issued_on.isoformat())
-    return "_".join(_UNSAFE.sub("_", part).lstrip(".") or "_" for part in parts) + ".pdf"
 
 
 def payable(invoice: models.Invoice) -> bool:
@@ -239,7 +231,8 @@ class InvoiceDetail(ModalScreen[None]):
     async def _download(self, invoice: models.Invoice) -> None:
         self._say(_("Downloading the PDF of invoice {number}…").format(number=invoice.number))
         try:
-            path = downloads.downloads_dir() / pdf_name(invoice)
+            name = document_file_name(invoice.account_number, invoice.number, invoice.issued_on)
+            path = downloads.downloads_dir() / name
             await self._session.client.download_invoice(self._number, invoice.number, path)
         except SelfcareError as exc:
             self._say(describe(exc, self._session.server), error=True)

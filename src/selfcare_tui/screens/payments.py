@@ -12,7 +12,6 @@ shown, since over SSH nothing opens.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
@@ -26,6 +25,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from selfcare_tui import downloads
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import _, format_date, format_money, ngettext
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
@@ -38,7 +38,6 @@ PAGE_SIZE = 30
 """Rows per page: two and a half years of monthly payments."""
 REFERENCE_MAX = 32
 """The longest reference the API stores."""
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 # --- references ----------------------------------------------------------------------------
@@ -105,13 +104,6 @@ async def next_page(
         close = getattr(items, "aclose", None)
         if close is not None:
             await close()
-
-
-def notice_file_name(account: str, notice: models.Notice) -> str:
-    """`{account}_{notice}_{issued on}.pdf`, as `selfcare notices download` names it; the
-    parts come from the server, so anything but [A-Za-z0-9._-] becomes `_`."""
-    parts = (account, notice.number, notice.issued_on.isoformat())
-    return "_".join(_UNSAFE.sub("_", part).lstrip(".") or "_" for part in parts) + ".pdf"
 
 
 @dataclass
@@ -539,7 +531,9 @@ class PaymentsScreen(AccountScreen[PaymentsData]):
     async def _download(self, number: str, notice: models.Notice) -> None:
         self._say("#notices-status", _("Saving notice {number}…").format(number=notice.number))
         try:
-            path = downloads.downloads_dir() / notice_file_name(number, notice)
+            path = downloads.downloads_dir() / document_file_name(
+                number, notice.number, notice.issued_on
+            )
             await self.session.client.download_notice(number, notice.number, path)
         except TokenRejected as exc:
             self.post_message(LoginEnded(describe(exc)))
