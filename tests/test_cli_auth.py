@@ -6,10 +6,13 @@ import json
 import tomllib
 
 import pyotp
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
+from selfcare_tui.server import tables
 from selfcare_tui.server.demo import AGENT_TOTP_SECRET, FLAT_ACCOUNT
 
-from .conftest import NOW, Cli
+from .conftest import NOW, Cli, LiveServer
 
 
 def test_login_keeps_a_refresh_token_in_the_keyring_and_the_profile_in_toml(cli: Cli) -> None:
@@ -166,3 +169,57 @@ def test_debug_shows_the_traceback_that_is_otherwise_hidden(cli: Cli) -> None:
     assert "Traceback" not in plain.stderr
     assert "Traceback (most recent call last)" in debug.stderr
     assert "NotLoggedIn" in debug.stderr and "Not logged in" in debug.stderr
+
+
+def test_a_first_token_without_a_keyring_logs_in_for_that_call_only(cli: Cli) -> None:
+    """An SSH host with no keyring: `login` cannot keep anything, `auth token create -u` can
+    still make the token scripts and the app then use, and stores nothing itself."""
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    refused = cli("login", "--server", cli.server, "-u", "maria", env=env)
+    assert (
+        refused.returncode == 3 and "auth token create --name NAME --server URL" in refused.stderr
+    )
+
+    result = cli(
+        "auth", "token", "create", "--name", "ssh-host", "--server", cli.server, "-u", "maria",
+        "--password-stdin", input="maria-demo\n", env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    assert len(token) > 20 and "Keep it like a password" in result.stderr
+    assert not any(p.is_file() for p in cli.home.rglob("*"))  # no keyring file, no profile
+
+    scripted = {**env, "SELFCARE_TOKEN": token, "SELFCARE_SERVER": cli.server}
+    listed = cli("accounts", "list", "--json", env=scripted)
+    assert listed.returncode == 0, listed.stderr
+    assert FLAT_ACCOUNT in listed.stdout
+    assert [
+        t["name"] for t in json.loads(cli("auth", "token", "list", "--json", env=scripted).stdout)
+    ] == ["ssh-host"]
+
+
+def test_the_one_call_login_answers_the_second_factor_and_ends(
+    cli: Cli, live_server: LiveServer
+) -> None:
+    code = pyotp.TOTP(AGENT_TOTP_SECRET).at(NOW)
+    result = cli(
+        "auth", "token", "create", "--name", "desk", "--server", cli.server, "-u", "agent",
+        "--password-stdin", "--json", input=f"agent-demo\n{code}\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert created["name"] == "desk" and created["token"]
+    # The password login was logged out again: only the API token is live.
+    with Session(create_engine(f"sqlite:///{live_server.database}")) as db:
+        live = db.scalars(
+            select(tables.Token.kind)
+            .join(tables.User)
+            .where(tables.User.username == "agent", tables.Token.revoked_at.is_(None))
+        ).all()
+    assert live == ["api"]
+
+
+def test_server_without_username_is_a_usage_error(cli: Cli) -> None:
+    result = cli("auth", "token", "create", "--name", "x", "--server", cli.server)
+    assert result.returncode == 2
+    assert "--server and --password-stdin go with --username" in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from selfcare_tui import config
 from selfcare_tui.api import models
@@ -17,6 +18,8 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
+
+T = TypeVar("T")
 
 KEYRING_SERVICE_PREFIX = "selfcare-tui"
 # Backends that do not keep a secret safe: the placeholders keyring falls back to when it
@@ -42,10 +45,11 @@ def not_logged_in_message(profile: str | None) -> str:
 
 def keyring_unavailable_message(error: BaseException | None = None) -> str:
     message = _(
-        "No OS keyring is available to keep your login safe, so it was not stored. Either set "
-        "SELFCARE_TOKEN to a token from `selfcare auth token create` (for scripts and servers), "
-        "or install a keyring backend (on Linux: gnome-keyring or KeePassXC with the Secret "
-        "Service, and a D-Bus session)."
+        "No OS keyring is available to keep your login safe, so it was not stored. Either "
+        "create a token with `selfcare auth token create --name NAME --server URL --username "
+        "USER` (it logs in for that one call and stores nothing) and set SELFCARE_TOKEN to it "
+        "(and SELFCARE_SERVER to the server), or install a keyring backend (on Linux: "
+        "gnome-keyring or KeePassXC with the Secret Service, and a D-Bus session)."
     )
     if error is None:
         return message
@@ -195,6 +199,38 @@ async def start(session: Session) -> None:
 OtpPrompt = Callable[[], Awaitable[str] | str]
 
 
+async def _password_login(
+    client: SelfcareClient, username: str, password: str, one_time_code: OtpPrompt
+) -> None:
+    """Log the client in, answering the second factor when the server asks for it."""
+    result = await client.login(username, password)
+    if isinstance(result, models.MfaChallenge):
+        code = one_time_code()
+        if not isinstance(code, str):
+            code = await code
+        await client.answer_mfa(result.challenge_id, code.strip())
+
+
+async def for_one_call(
+    server: str,
+    username: str,
+    password: str,
+    one_time_code: OtpPrompt,
+    work: Callable[[SelfcareClient], Awaitable[T]],
+) -> T:
+    """Log in, do `work`, log out: nothing goes to the keyring or the config file.
+
+    Where there is no keyring (an SSH host, a thin client), this is how a first API token is
+    made: the password login ends with the call, what `work` created (the token) stays.
+    """
+    async with SelfcareClient(server) as client:
+        await _password_login(client, username, password, one_time_code)
+        try:
+            return await work(client)
+        finally:
+            await client.logout()
+
+
 async def log_in(
     profile_name: str | None,
     server: str,
@@ -210,12 +246,7 @@ async def log_in(
     no safe keyring, or `remember` is off: the session then lasts only for this run).
     """
     async with SelfcareClient(server) as client:
-        result = await client.login(username, password)
-        if isinstance(result, models.MfaChallenge):
-            code = one_time_code()
-            if not isinstance(code, str):
-                code = await code
-            await client.answer_mfa(result.challenge_id, code.strip())
+        await _password_login(client, username, password, one_time_code)
         me = await client.me()
         stored = False
         if remember and client.refresh_token:

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
 from selfcare_tui import config
-from selfcare_tui.api import models
+from selfcare_tui.api import SelfcareClient, models
 from selfcare_tui.i18n import _, format_date, format_datetime, format_money
 from selfcare_tui.labels import label
-from selfcare_tui.session import Session, log_in, log_out, server_for
+from selfcare_tui.session import (
+    CredentialStore,
+    KeyringUnavailable,
+    Session,
+    for_one_call,
+    log_in,
+    log_out,
+    server_for,
+)
 
 from . import output
-from .context import EXIT_AUTH, State, check_server, fail, pass_state, run, with_session
+from .context import (
+    EXIT_AUTH,
+    State,
+    check_server,
+    fail,
+    handle,
+    pass_state,
+    run,
+    with_session,
+)
 from .translated import TranslatedCommand, TranslatedGroup
 
 
@@ -25,6 +43,43 @@ def _secret_from_stdin(lines: list[str], what: str) -> str:
     if not lines:
         fail(_("Expected the {what} on standard input.").format(what=what), EXIT_AUTH)
     return lines.pop(0)
+
+
+def _ask_credentials(
+    server: str, username: str | None, password_stdin: bool
+) -> tuple[str, str, Callable[[], str]]:
+    """Username, password and a way to get the one-time code: from the terminal, or from
+    standard input with --password-stdin; never a prompt without a terminal."""
+    lines = sys.stdin.read().splitlines() if password_stdin else []
+    if not password_stdin and not _interactive():
+        fail(
+            _(
+                "Cannot ask for a password: standard input is not a terminal. Use "
+                "--password-stdin, or set SELFCARE_TOKEN for unattended runs."
+            ),
+            EXIT_AUTH,
+        )
+    if not username:
+        if not _interactive():
+            fail(_("Give --username: standard input is not a terminal."), EXIT_AUTH)
+        username = str(click.prompt(_("Username")))
+    password = (
+        _secret_from_stdin(lines, _("password"))
+        if password_stdin
+        else str(
+            click.prompt(
+                _("Password for {user} at {server}").format(user=username, server=server),
+                hide_input=True,
+            )
+        )
+    )
+
+    def one_time_code() -> str:
+        if password_stdin:
+            return _secret_from_stdin(lines, _("one-time code"))
+        return str(click.prompt(_("One-time code from your authenticator app")))
+
+    return username, password, one_time_code
 
 
 @click.command(cls=TranslatedCommand)
@@ -54,37 +109,14 @@ def login(state: State, server: str | None, username: str | None, password_stdin
       printf '%s\\n' "$PASSWORD" | selfcare login -u maria --password-stdin
     """
     profile = config.load().profile(state.profile)
-    server = (server or server_for(profile)).rstrip("/")
-    lines = sys.stdin.read().splitlines() if password_stdin else []
-    if not password_stdin and not _interactive():
-        fail(
-            _(
-                "Cannot ask for a password: standard input is not a terminal. Use "
-                "--password-stdin, or set SELFCARE_TOKEN for unattended runs."
-            ),
-            EXIT_AUTH,
-        )
-    username = username or profile.username
-    if not username:
-        if not _interactive():
-            fail(_("Give --username: standard input is not a terminal."), EXIT_AUTH)
-        username = click.prompt(_("Username"))
-    assert username is not None
-    password = (
-        _secret_from_stdin(lines, _("password"))
-        if password_stdin
-        else click.prompt(
-            _("Password for {user} at {server}").format(user=username, server=server),
-            hide_input=True,
-        )
+    server = server or server_for(profile)
+    try:
+        CredentialStore()  # no keyring at all: say so before anyone types a password
+    except KeyringUnavailable as error:
+        handle(error, state)
+    username, password, one_time_code = _ask_credentials(
+        server, username or profile.username, password_stdin
     )
-
-    def one_time_code() -> str:
-        if password_stdin:
-            return _secret_from_stdin(lines, _("one-time code"))
-        code: str = click.prompt(_("One-time code from your authenticator app"))
-        return code
-
     me, _stored = run(
         state, lambda: log_in(state.profile, server, username, password, one_time_code)
     )
@@ -191,18 +223,59 @@ def token() -> None:
 @token.command("create")
 @click.option("--name", required=True, help="What the token is for, e.g. 'nightly invoices'.")
 @click.option("--expires-in-days", default=90, show_default=True, type=click.IntRange(1, 366))
+@click.option(
+    "--username",
+    "-u",
+    help="Log in as this user for this one call instead of using the saved login: the password "
+    "is asked for, and nothing is stored (for hosts without a keyring).",
+)
+@click.option(
+    "--server",
+    metavar="URL",
+    callback=check_server,
+    help="With --username: the server to log in to (default: SELFCARE_SERVER, else the profile's).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="With --username: read the password (and, if asked, the one-time code on the next "
+    "line) from stdin.",
+)
 @output.json_option
 @pass_state
-def token_create(state: State, name: str, expires_in_days: int, as_json: bool) -> None:
+def token_create(
+    state: State,
+    name: str,
+    expires_in_days: int,
+    username: str | None,
+    server: str | None,
+    password_stdin: bool,
+    as_json: bool,
+) -> None:
     """Create a token; it is printed once, to stdout, and never shown again.
 
+    With --username it needs no saved login and no keyring: it logs in for this one call
+    (asking for the password and, if your login has one, the one-time code), creates the
+    token, logs out again and stores nothing. That is how a host without a keyring, an SSH
+    host or a thin client, gets its first token.
+
     \b
-    Example:
+    Examples:
       export SELFCARE_TOKEN=$(selfcare auth token create --name cron)
+      selfcare auth token create --name thin-client --server https://selfcare.example.com -u maria
     """
-    created = with_session(
-        state, lambda s: s.client.create_api_token(name, expires_in_days=expires_in_days)
-    )
+    if username is None and (server is not None or password_stdin):
+        raise click.UsageError(_("--server and --password-stdin go with --username."))
+
+    async def create(client: SelfcareClient) -> models.NewApiToken:
+        return await client.create_api_token(name, expires_in_days=expires_in_days)
+
+    if username is None:
+        created = with_session(state, lambda s: create(s.client))
+    else:
+        url = server or server_for(config.load().profile(state.profile))
+        user, password, one_time_code = _ask_credentials(url, username, password_stdin)
+        created = run(state, lambda: for_one_call(url, user, password, one_time_code, create))
     if as_json:
         output.emit_json(created)
         return
