@@ -18,6 +18,8 @@ from selfcare_tui.api import SelfcareClient
 from selfcare_tui.server.run import BackgroundServer, seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
+from .contract_guard import ContractGuard
+
 # The demo data is generated relative to this day, and the server's clock is frozen here, so
 # tests see the same invoices, windows and works whatever day they run (12:00 UTC is the
 # demo data's own "now": works are placed around it). 2026-11-25 is outside
@@ -63,11 +65,14 @@ def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
     database = tmp_path / "server.sqlite3"
     shutil.copy(demo_database, database)
     settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server = BackgroundServer(settings).start()
+    server = BackgroundServer(settings, wrap=ContractGuard).start()
     try:
         yield LiveServer(server.url, settings, database)
     finally:
         server.stop()
+    # Every problem the test provoked is one the published contract lists for its operation.
+    assert isinstance(server.asgi, ContractGuard)
+    assert server.asgi.violations == [], "\n".join(server.asgi.violations)
 
 
 @pytest.fixture

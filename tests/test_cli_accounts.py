@@ -263,11 +263,11 @@ def test_mandates_grant_list_revoke(cli: Cli) -> None:
     delegate = cli("profile", "update", "--account", FLAT_ACCOUNT, "--phone", "+372 5000", env=jaan)
     assert delegate.returncode == 5
     assert delegate.stderr == "Error: forbidden: Only the account holder may do this.\n"
-    # A refusal of the server names its field: jaan's own account has no phone for SMS.
+    # A business rule of the server (exit 5) names its field: jaan has no phone for SMS.
     sms = cli("profile", "update", "--invoice-channel", "sms", env=jaan)
-    assert sms.returncode == 2
+    assert sms.returncode == 5
     assert sms.stderr == (
-        "Error: validation_error: Invoices by SMS need a phone number.\n"
+        "Error: contact_missing: Invoices by SMS need a phone number.\n"
         "  phone: Give a phone number.\n"
     )
 

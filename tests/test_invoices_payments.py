@@ -162,9 +162,14 @@ async def test_cursor_pagination_has_no_gaps_or_duplicates(acme: SelfcareClient)
     assert len(numbers) == per_place == ACME_PLACES * ACME_MONTHS
     assert pages == -(-len(numbers) // 7)
 
-    with pytest.raises(ValidationFailed) as refused:
-        await acme.invoices_page(BUSINESS_ACCOUNT, cursor="not-a-cursor")
-    assert [e.field for e in refused.value.field_errors] == ["cursor"]
+    # A cursor is the id of the last item seen: malformed is a validation error, an id that is
+    # not in the list (deleted, or another list's) is a 404 naming the cursor.
+    with pytest.raises(ValidationFailed) as malformed:
+        await acme.invoices_page(BUSINESS_ACCOUNT, cursor="not a cursor")
+    assert [e.field for e in malformed.value.field_errors] == ["cursor"]
+    with pytest.raises(NotFound) as unknown:
+        await acme.invoices_page(BUSINESS_ACCOUNT, cursor="no-such-invoice")
+    assert [e.field for e in unknown.value.field_errors] == ["cursor"]
 
 
 async def test_invoice_detail(maria: SelfcareClient) -> None:

@@ -39,6 +39,7 @@ from selfcare_tui.server.settings import Clock, Settings
 from .builders import make_pdf, write
 from .conftest import NOW, LiveServer
 from .test_authorization import login
+from .test_contract import control_characters_are_refused_naming_the_field
 from .test_invoices_payments import (
     ACME_MONTHS,
     ACME_PLACES,
@@ -453,3 +454,8 @@ async def test_the_right_password_among_guesses_never_fails(pg_server: LiveServe
 async def test_concurrent_lookups_and_sprays_are_limited(pg_server: LiveServer) -> None:
     await concurrent_wrong_lookups_are_limited_per_address(pg_server)
     await concurrent_logins_are_limited_per_address(pg_server)
+
+
+def test_control_characters_are_refused_naming_the_field(pg_server: LiveServer) -> None:
+    """PostgreSQL cannot store a NUL at all: refused by the contract before it gets there."""
+    control_characters_are_refused_naming_the_field(pg_server)

@@ -21,7 +21,6 @@ from selfcare_tui.api.errors import (
     NotFound,
     RuleViolation,
     TokenRejected,
-    ValidationFailed,
 )
 from selfcare_tui.api.models import (
     ErrorCode,
@@ -570,8 +569,8 @@ async def test_unknown_register_meter_and_early_date(maria: SelfcareClient) -> N
         maria,
         FLAT_ACCOUNT,
         early,
-        ValidationFailed,
-        ErrorCode.validation_error,
+        RuleViolation,
+        ErrorCode.reading_before_install,
         field="read_on",
         field_code="before_install",
     )

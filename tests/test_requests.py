@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from selfcare_tui.api import SelfcareClient
-from selfcare_tui.api.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
+from selfcare_tui.api.errors import NotFound, PermissionDenied, RuleViolation
 from selfcare_tui.api.models import (
     ErrorCode,
     FieldError,
@@ -190,11 +190,11 @@ async def test_missing_and_unknown_fields(maria: SelfcareClient) -> None:
     fields = {**HOLDER_FIELDS, "phone": "   ", "colour": "blue"}
     del fields["applicant_name"]
 
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(RuleViolation) as refused:
         await maria.create_request(
             FLAT_ACCOUNT, RequestCreate(type_code=HOLDER, subject="Holder", fields=fields)
         )
-    assert refused.value.code is ErrorCode.validation_error
+    assert refused.value.code is ErrorCode.request_fields_invalid
     assert [(e.field, e.code) for e in refused.value.field_errors] == [
         ("fields.applicant_name", "required"),
         ("fields.phone", "required"),
@@ -204,10 +204,40 @@ async def test_missing_and_unknown_fields(maria: SelfcareClient) -> None:
         refused.value.field_messages()["fields.applicant_name"] == "Applicant's name is required."
     )
 
-    with pytest.raises(ValidationFailed) as unknown_type:
+    with pytest.raises(RuleViolation) as unknown_type:
         await maria.create_request(FLAT_ACCOUNT, RequestCreate(type_code="wish", subject="x"))
+    assert unknown_type.value.code is ErrorCode.unknown_request_type
     assert [e.field for e in unknown_type.value.field_errors] == ["type_code"]
     assert [r async for r in maria.iter_requests(FLAT_ACCOUNT)] == []
+
+
+async def test_a_package_change_names_a_package_on_offer_other_than_the_current(
+    maria: SelfcareClient,
+) -> None:
+    """The flat has DAYNIGHT (demo data): an unknown package and the same one are refused."""
+    (place,) = await maria.places(FLAT_ACCOUNT)
+
+    def change(product: str) -> RequestCreate:
+        return RequestCreate(
+            type_code="package_change",
+            place_id=place.id,
+            subject="Package change",
+            fields={"product_code": product},
+        )
+
+    for product, code, field_code in [
+        ("GOLD", ErrorCode.unknown_product, "unknown"),
+        ("DAYNIGHT", ErrorCode.product_already_chosen, "current"),
+    ]:
+        with pytest.raises(RuleViolation) as refused:
+            await maria.create_request(FLAT_ACCOUNT, change(product))
+        assert refused.value.code is code
+        assert [(e.field, e.code) for e in refused.value.field_errors] == [
+            ("fields.product_code", field_code)
+        ]
+    assert [r async for r in maria.iter_requests(FLAT_ACCOUNT)] == []
+    created = await maria.create_request(FLAT_ACCOUNT, change("UNIVERSAL"))
+    assert created.fields == {"product_code": "UNIVERSAL"}
 
 
 async def test_list_requests_by_type_and_status(

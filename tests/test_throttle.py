@@ -117,4 +117,7 @@ async def test_codes_sent_at_once_for_one_challenge_give_one_login(live_server: 
     statuses = await at_once(
         live_server, "/api/v1/auth/mfa", [{"challenge_id": challenge, "code": code}] * 8
     )
-    assert Counter(statuses) == {200: 1, 401: 7}
+    # One login; the others are told the step is over (401), or, when more arrived at once than
+    # the per-user limit lets be checked, to wait (429): never a second login, never a 500.
+    assert statuses.count(200) == 1
+    assert set(statuses) <= {200, 401, 429}, statuses

@@ -7,13 +7,161 @@ Money is a Decimal (serialised as a string) with an ISO 4217 currency, never a f
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 T = TypeVar("T")
+
+
+# --- what request fields may hold ------------------------------------------------------
+# Each constraint is checked here, by the server, and published in the OpenAPI document, so
+# a request the schema allows is never refused for its form (the contract test holds the
+# server to it).
+
+
+@dataclass(frozen=True)
+class _Published:
+    """Puts a pattern a validator enforces (with a readable message) into the JSON schema."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+def _refusing(characters: str, message: str) -> AfterValidator:
+    found = re.compile(f"[{characters}]")
+
+    def check(value: str) -> str:
+        if found.search(value):
+            raise PydanticCustomError("control_character", message)
+        return value
+
+    return AfterValidator(check)
+
+
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+_CONTROL_BUT_LINE_BREAKS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+
+LINE_PATTERN = f"^[^{_CONTROL}]*$"
+Line = Annotated[
+    str,
+    _refusing(_CONTROL, "Control characters (such as NUL, a tab or a line break) are not allowed."),
+    _Published(LINE_PATTERN),
+]
+"""One line of text: no control characters (a NUL would even be refused by PostgreSQL)."""
+
+Paragraphs = Annotated[
+    str,
+    _refusing(
+        _CONTROL_BUT_LINE_BREAKS,
+        "Control characters other than line breaks and tabs (such as NUL) are not allowed.",
+    ),
+    _Published(f"^[^{_CONTROL_BUT_LINE_BREAKS}]*$"),
+]
+"""Text that may run over several lines: line breaks and tabs, no other control characters."""
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+"""The id or number of something the server made: a place, meter, invoice, request..."""
+
+ACCOUNT_NUMBER_PATTERN = r"^\d{6,12}$"
+AccountNumber = Annotated[str, Field(pattern=ACCOUNT_NUMBER_PATTERN)]
+
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+
+SECRET_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+Secret = Annotated[str, Field(pattern=SECRET_PATTERN)]
+"""A token or challenge the server handed out (URL-safe base64)."""
+
+_DECIMAL_TEXT = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,6})?$")
+
+
+def _decimal_text(value: Any) -> Any:
+    if isinstance(value, str) and not _DECIMAL_TEXT.match(value):
+        raise PydanticCustomError(
+            "decimal_format",
+            "Give a number such as 27310.5: digits, then a point and decimals if any.",
+        )
+    return value
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    # pydantic would also take a number as seconds since 1970: not what the schema says.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return value
+    raise PydanticCustomError("date_format", "Give a date as YYYY-MM-DD.")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+"""A calendar day in a request, written YYYY-MM-DD (a query parameter or a body field)."""
+
+
+def _timestamp_text(value: Any) -> Any:
+    if isinstance(value, dt.datetime | str):
+        return value
+    raise PydanticCustomError(
+        "datetime_format", "Give a date and time with its offset, as 2026-12-31T23:59:00+02:00."
+    )
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_timestamp_text)]
+"""A point in time in a request: ISO 8601 text with its UTC offset, never a number."""
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema counts 366.0 as an integer, and "366" or true as no number at all.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Give a whole number.")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer in a JSON body: 366 or 366.0, not "366"."""
+
+
+MeterValue = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    Field(ge=0, lt=10**15),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**15},
+                {"type": "string", "pattern": _DECIMAL_TEXT.pattern},
+            ]
+        },
+        mode="validation",
+    ),
+    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+]
+"""A register's value as typed: a JSON number, or a decimal string without sign or exponent."""
 
 
 class ApiModel(BaseModel):
@@ -50,6 +198,7 @@ class ErrorCode(StrEnum):
     too_many_attempts = "too_many_attempts"
     scope_missing = "scope_missing"
     forbidden = "forbidden"
+    method_not_allowed = "method_not_allowed"
     idempotency_key_reused = "idempotency_key_reused"
     # readings
     less_than_previous = "less_than_previous"
@@ -63,8 +212,10 @@ class ErrorCode(StrEnum):
     smart_meter = "smart_meter"
     outside_reading_window = "outside_reading_window"
     unknown_register = "unknown_register"
+    reading_before_install = "reading_before_install"
     no_estimated_invoice = "no_estimated_invoice"
     no_new_reading = "no_new_reading"
+    no_supply_contract = "no_supply_contract"
     # outages
     place_disconnected = "place_disconnected"
     work_in_progress = "work_in_progress"
@@ -75,9 +226,17 @@ class ErrorCode(StrEnum):
     missing_documents = "missing_documents"
     unknown_document = "unknown_document"
     request_not_draft = "request_not_draft"
+    unknown_request_type = "unknown_request_type"
+    request_fields_invalid = "request_fields_invalid"
+    """Fields the request type needs are missing or empty, or it has no such field."""
+    unknown_product = "unknown_product"
+    product_already_chosen = "product_already_chosen"
     # accounts, mandates, payments
     account_not_attachable = "account_not_attachable"
+    contact_missing = "contact_missing"
+    """Invoices by e-mail or SMS need the e-mail address or phone number to send them to."""
     delegate_not_customer = "delegate_not_customer"
+    mandate_expiry_in_past = "mandate_expiry_in_past"
     invalid_scope = "invalid_scope"
     nothing_to_pay = "nothing_to_pay"
     invoice_not_payable = "invoice_not_payable"
@@ -117,8 +276,9 @@ class Role(StrEnum):
 
 
 class PasswordLogin(ApiModel):
-    username: str = Field(min_length=1, max_length=150)
+    username: Line = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
+    """Any characters: it is only ever hashed."""
 
 
 class TokenPair(ApiModel):
@@ -143,23 +303,23 @@ LoginResult = Annotated[TokenPair | MfaChallenge, Field(discriminator="kind")]
 
 
 class MfaAnswer(ApiModel):
-    challenge_id: str
+    challenge_id: Secret
     code: str = Field(pattern=r"^\d{6}$")
 
 
 class RefreshRequest(ApiModel):
-    refresh_token: str
+    refresh_token: Secret
 
 
 class RevokeRequest(ApiModel):
-    token: str
+    token: Secret
 
 
 class ApiTokenCreate(ApiModel):
     """A long-lived token for scripts and cron jobs (SELFCARE_TOKEN), where no keyring is."""
 
-    name: str = Field(min_length=1, max_length=100)
-    expires_in_days: int = Field(default=90, ge=1, le=366)
+    name: Line = Field(min_length=1, max_length=100)
+    expires_in_days: WholeNumber = Field(default=90, ge=1, le=366)
 
 
 class ApiToken(ApiModel):
@@ -212,9 +372,9 @@ class InvoiceChannel(StrEnum):
 
 
 class Address(ApiModel):
-    street: str = Field(min_length=1, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
+    street: Line = Field(min_length=1, max_length=200)
+    city: Line = Field(min_length=1, max_length=100)
+    postal_code: Line = Field(min_length=1, max_length=20)
     country: str = Field(default="EE", pattern=r"^[A-Z]{2}$")
 
 
@@ -246,15 +406,15 @@ class ProfileUpdate(ApiModel):
     home_address: Address | None = None
     correspondence_address: Address | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{6,20}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
     invoice_channel: InvoiceChannel | None = None
 
 
 class AttachAccount(ApiModel):
     """Proof of holding an account: its number and the payment code printed on its invoices."""
 
-    account_number: str = Field(pattern=r"^\d{6,12}$")
-    payment_code: str = Field(min_length=1, max_length=32)
+    account_number: AccountNumber
+    payment_code: Line = Field(min_length=1, max_length=32)
 
 
 # --- places, contracts, meters ---------------------------------------------------------
@@ -362,19 +522,19 @@ class ReadingWindow(ApiModel):
 
 
 class RegisterValue(ApiModel):
-    register_id: str
-    value: Decimal = Field(ge=0)
+    register_id: Identifier
+    value: MeterValue
 
 
 class ReadingSubmission(ApiModel):
     """Readings of one meter's registers, taken on one day."""
 
-    meter_id: str
-    read_on: dt.date
-    values: list[RegisterValue] = Field(min_length=1)
-    confirm_implausible: bool = False
+    meter_id: Identifier
+    read_on: Day
+    values: list[RegisterValue] = Field(min_length=1, max_length=16)
+    confirm_implausible: bool = Field(default=False, strict=True)
     """Set after the server answered implausible_jump and the customer checked the value."""
-    order_bill: bool = False
+    order_bill: bool = Field(default=False, strict=True)
     """Also bill on this reading now (any day, outside the window too); replaces the estimate."""
 
 
@@ -393,7 +553,7 @@ class ReadingReceipt(ApiModel):
 class BillOrder(ApiModel):
     """Bill the place of this meter on its latest actual reading now."""
 
-    meter_id: str
+    meter_id: Identifier
 
 
 class MonthlyConsumption(ApiModel):
@@ -494,7 +654,7 @@ class Payment(ApiModel):
 
 
 class PaymentStart(ApiModel):
-    invoice_numbers: list[str] = Field(min_length=1)
+    invoice_numbers: list[Identifier] = Field(min_length=1, max_length=100)
 
 
 class PaymentSessionStatus(StrEnum):
@@ -562,8 +722,8 @@ class OutageReportStatus(StrEnum):
 
 
 class OutageReportCreate(ApiModel):
-    place_id: str
-    description: str = Field(min_length=1, max_length=2000)
+    place_id: Identifier
+    description: Paragraphs = Field(min_length=1, max_length=2000)
     contact_phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{6,20}$")
 
 
@@ -635,11 +795,17 @@ class Attachment(ApiModel):
 
 
 class RequestCreate(ApiModel):
-    type_code: str
-    place_id: str | None = None
-    subject: str = Field(min_length=1, max_length=200)
-    message: str = Field(default="", max_length=10000)
-    fields: dict[str, str] = Field(default_factory=dict)
+    type_code: Identifier
+    place_id: Identifier | None = None
+    subject: Line = Field(min_length=1, max_length=200)
+    message: Paragraphs = Field(default="", max_length=10000)
+    fields: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+        Annotated[Paragraphs, Field(max_length=2000)],
+    ] = Field(
+        default_factory=dict, max_length=50, json_schema_extra={"additionalProperties": False}
+    )
+    """The request type's fields by name (see /request-types)."""
 
 
 class Request(ApiModel):
@@ -661,9 +827,9 @@ class Request(ApiModel):
 
 
 class MandateGrant(ApiModel):
-    delegate_username: str
-    scopes: list[Scope] = Field(min_length=1)
-    expires_at: AwareDatetime
+    delegate_username: Line = Field(min_length=1, max_length=150)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    expires_at: Moment
 
 
 class Mandate(ApiModel):
@@ -680,8 +846,8 @@ class Mandate(ApiModel):
 
 
 class AmountDueQuery(ApiModel):
-    payment_code: str = Field(min_length=1, max_length=32)
-    email: str = Field(min_length=3, max_length=254)
+    payment_code: Line = Field(min_length=1, max_length=32)
+    email: Line = Field(min_length=3, max_length=254)
 
 
 class AmountDue(ApiModel):
@@ -692,9 +858,9 @@ class AmountDue(ApiModel):
 
 
 class InvoiceCopyQuery(ApiModel):
-    payment_code: str = Field(min_length=1, max_length=32)
-    national_id: str = Field(min_length=1, max_length=32)
-    invoice_number: str | None = None
+    payment_code: Line = Field(min_length=1, max_length=32)
+    national_id: Line = Field(min_length=1, max_length=32)
+    invoice_number: Identifier | None = None
     """None lists the last invoice and those of the last 12 months; a number fetches its PDF."""
 
 

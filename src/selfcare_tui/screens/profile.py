@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import SelfcareError, ValidationFailed
+from selfcare_tui.api.errors import RuleViolation, SelfcareError
 from selfcare_tui.i18n import _
 from selfcare_tui.labels import label
 from selfcare_tui.session import Session
@@ -230,7 +230,7 @@ class ProfileScreen(AccountScreen[models.Account]):
         self._say(_("Saving…"))
         try:
             account = await self.session.client.update_profile(number, update)
-        except ValidationFailed as exc:
+        except RuleViolation as exc:  # a value refused, or e-mail invoices with no address
             self._show_errors(exc.field_messages())
             reason = exc.message
             self._say(

@@ -34,9 +34,9 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import (
     ApiError,
     PermissionDenied,
+    RuleViolation,
     SelfcareError,
     TokenRejected,
-    ValidationFailed,
 )
 from selfcare_tui.attachments import (
     OTHER_DOCUMENT,
@@ -467,7 +467,7 @@ class RequestFormScreen(Screen[models.Request | None]):
 
     def _failure(self, error: SelfcareError) -> str:
         text = describe(error, self.session.server)
-        if isinstance(error, ValidationFailed) and error.field_messages():
+        if isinstance(error, RuleViolation) and error.field_messages():
             text += "\n" + "\n".join(f"- {m}" for m in error.field_messages().values())
         if self.state.draft is not None and not isinstance(error, PermissionDenied):
             text += "\n" + _(

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui import __version__
 
-from . import db
+from . import contract, db
 from .problems import (
     ApiProblem,
     handle_http,
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth.me_router)
     app.include_router(api)
     app.include_router(processor.router)
+    contract.publish(app)
 
     @app.middleware("http")
     async def log_request(

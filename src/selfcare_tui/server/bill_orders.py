@@ -39,6 +39,14 @@ def _new_invoice_number(db: Session) -> str:
             return number
 
 
+BILL_ORDER_REFUSALS = (
+    ErrorCode.no_estimated_invoice,
+    ErrorCode.no_new_reading,
+    ErrorCode.no_supply_contract,
+)
+"""What order_bill refuses with (each a 422), for the published contract."""
+
+
 def order_bill(
     db: Session, settings: Settings, account: tables.Account, meter: tables.Meter
 ) -> tables.Invoice:
@@ -102,7 +110,7 @@ def order_bill(
         .limit(1)
     ).first()
     if contract is None:
-        raise refused(ErrorCode.validation_error, "This place has no supply contract to bill.")
+        raise refused(ErrorCode.no_supply_contract, "This place has no supply contract to bill.")
     months = max(1, round((read_on - period_start).days / 30.4))
     bill = price(contract.product, Energy(day_kwh, night_kwh, export_kwh), months)
     number = _new_invoice_number(db)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
 
-from selfcare_tui.api.models import Access, ErrorCode, Scope
+from selfcare_tui.api.models import (
+    ACCOUNT_NUMBER_PATTERN,
+    ID_PATTERN,
+    LINE_PATTERN,
+    Access,
+    ErrorCode,
+    Scope,
+)
 
 from . import tables
 from .problems import ApiProblem, not_found
@@ -33,6 +41,32 @@ def get_db(request: Request) -> Iterator[Session]:
 
 Db = Annotated[Session, Depends(get_db)]
 Config = Annotated[Settings, Depends(get_settings)]
+
+
+class _AccountNumberSegment(Convertor[str]):
+    """Routes write `{number:account_number}`: `/accounts/attach` is then not an account, so a
+    PATCH to it is a 405 (no such method) rather than a 422 (no such account number)."""
+
+    regex = ACCOUNT_NUMBER_PATTERN.strip("^$")
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("account_number", _AccountNumberSegment())
+
+# Path and query parameters, with the form the server accepts published in the contract.
+AccountNumberPath = Annotated[str, Path(pattern=ACCOUNT_NUMBER_PATTERN)]
+IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
+IdQuery = Annotated[str | None, Query(pattern=ID_PATTERN)]
+
+
+def text_query(max_length: int, description: str | None = None) -> Any:
+    """A free-text query parameter: one line, at most `max_length` characters."""
+    return Query(max_length=max_length, pattern=LINE_PATTERN, description=description)
 
 
 def _unauthenticated(detail: str, code: ErrorCode = ErrorCode.unauthenticated) -> ApiProblem:
@@ -162,7 +196,12 @@ class AccountAccess:
         self.owner_only = owner_only
 
     def __call__(
-        self, number: str, request: Request, db: Db, settings: Config, user: CurrentUser
+        self,
+        number: AccountNumberPath,
+        request: Request,
+        db: Db,
+        settings: Config,
+        user: CurrentUser,
     ) -> Grant:
         action = f"{request.method} {request.url.path}"
         return authorize(db, settings, user, number, self.scope, action, owner_only=self.owner_only)

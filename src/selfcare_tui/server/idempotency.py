@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Annotated
 
+from fastapi import Header
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -16,6 +18,16 @@ from selfcare_tui.api.models import ErrorCode
 from . import tables
 from .problems import ApiProblem
 from .settings import Settings
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Any unique string; a retry with the same key and body gets the first answer.",
+    ),
+]
 
 
 def fingerprint(*parts: str | bytes) -> str:
@@ -66,10 +78,6 @@ def run_once(
     cannot leave a created resource whose retry would create it again.
     """
     if key is not None:
-        if not 1 <= len(key) <= 200:
-            raise ApiProblem(
-                422, ErrorCode.validation_error, "Idempotency-Key must be 1 to 200 characters."
-            )
         record = _stored(db, principal, key)
         if record is not None:
             return _replay(record, request_hash)

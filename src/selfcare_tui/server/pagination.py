@@ -1,72 +1,62 @@
-"""Keyset (cursor) pagination: stable under inserts, and as fast on page 1,000 as on page 1."""
+"""Keyset (cursor) pagination: stable under inserts, and as fast on page 1,000 as on page 1.
+
+The cursor is the id of the last item of the page before (as Stripe's `starting_after`), so
+its form is in the published schema and any cursor that has that form is a question the
+server can answer: continue after this item, or 404 when the list has no such item.
+"""
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import json
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar
 
-from sqlalchemy import Select, tuple_
+from fastapi import Query
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from selfcare_tui.api.models import ErrorCode, FieldError
+from selfcare_tui.api.models import ID_PATTERN, ErrorCode, FieldError
 
 from .problems import ApiProblem
 
 T = TypeVar("T")
 MAX_LIMIT = 200
 
-
-def _encode(values: Sequence[Any]) -> str:
-    def tag(v: Any) -> list[str]:
-        if isinstance(v, dt.datetime):
-            return ["t", v.isoformat()]
-        if isinstance(v, dt.date):
-            return ["d", v.isoformat()]
-        return ["s", str(v)]
-
-    raw = json.dumps([tag(v) for v in values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str, size: int) -> list[Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        parsed = json.loads(raw)
-        values: list[Any] = []
-        for kind, text in parsed:
-            if kind == "t":
-                values.append(dt.datetime.fromisoformat(text))
-            elif kind == "d":
-                values.append(dt.date.fromisoformat(text))
-            else:
-                values.append(str(text))
-        if len(values) != size:
-            raise ValueError
-        return values
-    except (ValueError, TypeError):
-        raise ApiProblem(
-            422,
-            ErrorCode.validation_error,
-            "The cursor is not one this server issued.",
-            errors=[FieldError(field="cursor", code="invalid", message="Unknown cursor.")],
-        ) from None
+Cursor = Annotated[
+    str | None,
+    Query(
+        pattern=ID_PATTERN,
+        description="The `next_cursor` of the page before: the id of its last item.",
+    ),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 
 
 def paginate(
     db: Session,
-    query: Select[T],
-    keys: Sequence[InstrumentedAttribute[Any]],
+    scope: Select[T],
+    keys: list[InstrumentedAttribute[Any]],
     *,
+    filters: Iterable[ColumnElement[bool]] = (),
     cursor: str | None,
     limit: int,
     descending: bool = True,
 ) -> tuple[list[T], str | None]:
-    """One page of `query` ordered by `keys` (the last key must be unique), and the next cursor."""
-    if cursor:
-        after = _decode(cursor, len(keys))
+    """One page of the list `scope` (narrowed by `filters`) ordered by `keys`, whose last key
+    is the item's unique id, and the cursor of the next page.
+
+    The cursor's item is looked up in the whole list, not only among the filtered items, so a
+    page still follows when that item has since left the filter (an invoice paid meanwhile).
+    """
+    query = scope.where(*filters)
+    if cursor is not None:
+        after = db.execute(scope.with_only_columns(*keys).where(keys[-1] == cursor)).first()
+        if after is None:
+            raise ApiProblem(
+                404,
+                ErrorCode.not_found,
+                "The cursor names no item of this list; start again without it.",
+                errors=[FieldError(field="cursor", code="unknown", message="No such item.")],
+            )
         row_key = tuple_(*keys)
         query = query.where(row_key < tuple_(*after) if descending else row_key > tuple_(*after))
     order = [k.desc() if descending else k.asc() for k in keys]
@@ -74,9 +64,4 @@ def paginate(
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    last = rows[-1]
-    return rows, _encode([getattr(last, k.key) for k in keys])
-
-
-def page_of(rows: list[T], to_model: Callable[[T], Any]) -> list[Any]:
-    return [to_model(row) for row in rows]
+    return rows, str(getattr(rows[-1], keys[-1].key))

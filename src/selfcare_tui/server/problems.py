@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui.api.models import ErrorCode, FieldError, Problem
 
+from .operations import allowed_methods
+
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -100,19 +102,26 @@ _HTTP_CODES = {
     401: ErrorCode.unauthenticated,
     403: ErrorCode.forbidden,
     404: ErrorCode.not_found,
+    405: ErrorCode.method_not_allowed,
 }
 
 
 async def handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    detail = str(exc.detail)
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    elif exc.status_code == 400:  # FastAPI could not parse the body at all
+        detail = "The request body could not be read: send what its Content-Type says."
     problem = Problem(
         title=HTTPStatus(exc.status_code).phrase,
         status=exc.status_code,
-        detail=str(exc.detail),
+        detail=detail,
         code=_HTTP_CODES.get(exc.status_code, ErrorCode.validation_error),
         instance=request.url.path,
     )
-    return _response(problem, dict(exc.headers or {}))
+    return _response(problem, headers)
 
 
 log = logging.getLogger("selfcare.server")

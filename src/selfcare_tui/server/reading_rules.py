@@ -148,6 +148,23 @@ class Check:
         )
 
 
+READING_REFUSALS = (
+    ErrorCode.meter_removed,
+    ErrorCode.smart_meter,
+    ErrorCode.reading_in_future,
+    ErrorCode.reading_before_install,
+    ErrorCode.outside_reading_window,
+    ErrorCode.unknown_register,
+    ErrorCode.duplicate_reading,
+    ErrorCode.too_many_integer_places,
+    ErrorCode.too_many_decimal_places,
+    ErrorCode.less_than_previous,
+    ErrorCode.greater_than_subsequent,
+    ErrorCode.implausible_jump,
+)
+"""What check_submission refuses with (each a 422), for the published contract."""
+
+
 def check_submission(
     db: Session, settings: Settings, meter: tables.Meter, body: models.ReadingSubmission
 ) -> None:
@@ -174,7 +191,7 @@ def check_submission(
         )
     if body.read_on < meter.installed_on:
         raise refused(
-            ErrorCode.validation_error,
+            ErrorCode.reading_before_install,
             "The reading date is before the meter was installed.",
             errors=[
                 FieldError(

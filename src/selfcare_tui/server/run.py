@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import func, select
+from starlette.types import ASGIApp
 
 from . import tables
 from .app import create_app
@@ -46,11 +49,20 @@ def serve(settings: Settings, host: str, port: int) -> None:
 class BackgroundServer:
     """The backend on a loopback port in a thread of this process, for the demo and tests."""
 
-    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        wrap: Callable[[FastAPI], ASGIApp] | None = None,
+    ) -> None:
+        """`wrap` puts ASGI middleware around the app (the tests' contract guard)."""
         import threading
 
+        self.app = create_app(settings)
+        self.asgi: ASGIApp = wrap(self.app) if wrap else self.app
         config = uvicorn.Config(
-            create_app(settings), host=host, port=port, log_level="warning", access_log=False
+            self.asgi, host=host, port=port, log_level="warning", access_log=False
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -77,7 +89,4 @@ class BackgroundServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
-        app = self._server.config.app
-        engine = getattr(getattr(app, "state", None), "engine", None)
-        if engine is not None:
-            engine.dispose()
+        self.app.state.engine.dispose()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import or_, select
 
 from selfcare_tui.api import models
 from selfcare_tui.api.models import Access, ErrorCode
 
 from .. import convert, tables, throttle
+from ..contract import TOO_MANY_ATTEMPTS, answers, refusals
 from ..deps import (
     ALL_SCOPES,
     CanView,
@@ -23,8 +24,9 @@ from ..deps import (
     audit,
     delegate_grant,
     live_mandates,
+    text_query,
 )
-from ..pagination import MAX_LIMIT, paginate
+from ..pagination import Cursor, Limit, paginate
 from ..problems import ApiProblem, refused
 from ..security import same
 from .auth import client_address
@@ -38,21 +40,25 @@ def list_accounts(
     db: Db,
     settings: Config,
     user: CurrentUser,
-    q: Annotated[
-        str | None, Query(max_length=100, description="Agents: search by number or name")
-    ] = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    q: Annotated[str | None, text_query(100, "Agents: search by number or name")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> models.Page[models.AccountSummary]:
     """Own accounts, then those held by an active mandate; agents search all accounts with `q`."""
     if user.role == "agent":
-        query = select(tables.Account)
-        if q:
-            query = query.where(
-                or_(tables.Account.number.startswith(q), tables.Account.name.icontains(q))
-            )
+        found = (
+            [or_(tables.Account.number.startswith(q), tables.Account.name.icontains(q))]
+            if q
+            else []
+        )
         rows, next_cursor = paginate(
-            db, query, [tables.Account.number], cursor=cursor, limit=limit, descending=False
+            db,
+            select(tables.Account),
+            [tables.Account.number],
+            filters=found,
+            cursor=cursor,
+            limit=limit,
+            descending=False,
         )
         # A search shows names and numbers of accounts: that is an access, so it is audited.
         audit(db, settings, user, [a.number for a in rows], f"GET {request.url.path} search")
@@ -75,12 +81,13 @@ def list_accounts(
     return models.Page(items=items)
 
 
-@router.get("/{number}", response_model=models.Account)
+@router.get("/{number:account_number}", response_model=models.Account)
 def get_account(grant: CanView, db: Db) -> models.Account:
     return convert.account(db, grant)
 
 
-@router.patch("/{number}", response_model=models.Account)
+@router.patch("/{number:account_number}", response_model=models.Account)
+@answers(*refusals(ErrorCode.contact_missing))
 def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> models.Account:
     """Change contact data; only the holder (or an agent) may, not a delegate."""
     a = grant.account
@@ -94,7 +101,7 @@ def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> mode
         channel = models.InvoiceChannel(changes["invoice_channel"])
         if channel is models.InvoiceChannel.email and not a.email:
             raise refused(
-                ErrorCode.validation_error,
+                ErrorCode.contact_missing,
                 "Invoices by e-mail need an e-mail address.",
                 errors=[
                     models.FieldError(
@@ -104,7 +111,7 @@ def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> mode
             )
         if channel is models.InvoiceChannel.sms and not a.phone:
             raise refused(
-                ErrorCode.validation_error,
+                ErrorCode.contact_missing,
                 "Invoices by SMS need a phone number.",
                 errors=[
                     models.FieldError(
@@ -118,6 +125,7 @@ def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> mode
 
 
 @router.post("/attach", response_model=models.AccountSummary, status_code=200)
+@answers((403, ErrorCode.forbidden), TOO_MANY_ATTEMPTS, *refusals(ErrorCode.account_not_attachable))
 def attach_account(
     body: models.AttachAccount, request: Request, db: Db, settings: Config, user: CurrentUser
 ) -> models.AccountSummary:

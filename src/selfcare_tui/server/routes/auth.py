@@ -14,7 +14,8 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
 
 from .. import tables, throttle
-from ..deps import Config, CurrentUser, Db
+from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
+from ..deps import Config, CurrentUser, Db, IdPath
 from ..problems import ApiProblem, not_found
 from ..security import digest, new_id, new_token, verify_password
 from ..settings import Settings
@@ -64,6 +65,7 @@ def _invalid_credentials() -> ApiProblem:
 
 
 @router.post("/token", response_model=models.LoginResult)
+@answers((401, ErrorCode.invalid_credentials), TOO_MANY_ATTEMPTS)
 def login(
     body: models.PasswordLogin, request: Request, db: Db, settings: Config
 ) -> models.TokenPair | models.MfaChallenge:
@@ -111,6 +113,7 @@ def _expired_step() -> ApiProblem:
 
 
 @router.post("/mfa", response_model=models.TokenPair)
+@answers((401, ErrorCode.invalid_token), (401, ErrorCode.invalid_mfa_code), TOO_MANY_ATTEMPTS)
 def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.TokenPair:
     """Check the one-time code of a challenge; a challenge gives one login, however many codes
     arrive for it at once."""
@@ -151,6 +154,7 @@ def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.Token
 
 
 @router.post("/refresh", response_model=models.TokenPair)
+@answers((401, ErrorCode.invalid_token))
 def refresh(body: models.RefreshRequest, db: Db, settings: Config) -> models.TokenPair:
     """Rotate the refresh token; presenting a spent one revokes the whole login (theft signal)."""
     token = db.get(tables.Token, digest(body.refresh_token))
@@ -237,7 +241,10 @@ def list_api_tokens(db: Db, user: CurrentUser) -> list[models.ApiToken]:
 
 
 @me_router.delete("/auth/api-tokens/{token_id}", response_model=models.ApiToken)
-def revoke_api_token(token_id: str, db: Db, settings: Config, user: CurrentUser) -> models.ApiToken:
+@answers(NOT_FOUND)
+def revoke_api_token(
+    token_id: IdPath, db: Db, settings: Config, user: CurrentUser
+) -> models.ApiToken:
     token = db.scalars(
         select(tables.Token).where(
             tables.Token.family == token_id,

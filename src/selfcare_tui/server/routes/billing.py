@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
 from selfcare_tui.api import models
@@ -14,16 +13,15 @@ from selfcare_tui.api.models import ErrorCode
 
 from .. import convert, tables
 from ..billing import money
-from ..deps import CanPay, CanView, Config, CurrentUser, Db
+from ..contract import NOT_FOUND, answers, refusals
+from ..deps import CanPay, CanView, Config, CurrentUser, Db, IdPath, IdQuery, text_query
 from ..documents import invoice_document, notice_document, pdf_response
-from ..idempotency import fingerprint, run_once
-from ..pagination import MAX_LIMIT, paginate
+from ..idempotency import IdempotencyKey, fingerprint, run_once
+from ..pagination import Cursor, Limit, paginate
 from ..problems import not_found, refused
 from ..security import digest, new_id, new_token
 
-router = APIRouter(prefix="/accounts/{number}", tags=["billing"])
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+router = APIRouter(prefix="/accounts/{number:account_number}", tags=["billing"])
 
 
 @router.get("/invoices", response_model=models.Page[models.Invoice])
@@ -31,24 +29,27 @@ def list_invoices(
     grant: CanView,
     db: Db,
     status: models.InvoiceStatus | None = None,
-    place_id: str | None = None,
-    since: Annotated[dt.date | None, Query(description="Issued on or after")] = None,
-    until: Annotated[dt.date | None, Query(description="Issued on or before")] = None,
-    cursor: str | None = None,
+    place_id: IdQuery = None,
+    since: Annotated[models.Day | None, Query(description="Issued on or after")] = None,
+    until: Annotated[models.Day | None, Query(description="Issued on or before")] = None,
+    cursor: Cursor = None,
     limit: Limit = 50,
 ) -> models.Page[models.Invoice]:
     """Newest first; keyset-paginated so 100,000 invoices list as fast as ten."""
-    query = select(tables.Invoice).where(tables.Invoice.account_number == grant.account.number)
-    if status:
-        query = query.where(tables.Invoice.status == status.value)
-    if place_id:
-        query = query.where(tables.Invoice.place_id == place_id)
-    if since:
-        query = query.where(tables.Invoice.issued_on >= since)
-    if until:
-        query = query.where(tables.Invoice.issued_on <= until)
+    I = tables.Invoice  # noqa: E741 - the table, as in SQL
+    filters = [
+        *([I.status == status.value] if status else []),
+        *([I.place_id == place_id] if place_id else []),
+        *([I.issued_on >= since] if since else []),
+        *([I.issued_on <= until] if until else []),
+    ]
     rows, next_cursor = paginate(
-        db, query, [tables.Invoice.issued_on, tables.Invoice.number], cursor=cursor, limit=limit
+        db,
+        select(I).where(I.account_number == grant.account.number),
+        [I.issued_on, I.number],
+        filters=filters,
+        cursor=cursor,
+        limit=limit,
     )
     documents = {
         d.key: d
@@ -72,7 +73,8 @@ def invoice_of(db: Db, number: str, invoice_number: str) -> tables.Invoice:
 
 
 @router.get("/invoices/{invoice_number}", response_model=models.Invoice)
-def get_invoice(invoice_number: str, grant: CanView, db: Db) -> models.Invoice:
+@answers(NOT_FOUND)
+def get_invoice(invoice_number: IdPath, grant: CanView, db: Db) -> models.Invoice:
     invoice = invoice_of(db, grant.account.number, invoice_number)
     return convert.invoice(invoice, invoice_document(db, invoice))
 
@@ -83,7 +85,8 @@ def get_invoice(invoice_number: str, grant: CanView, db: Db) -> models.Invoice:
     responses={200: {"content": {"application/pdf": {}}}},
 )
 @router.head("/invoices/{invoice_number}/pdf", response_class=Response)
-def get_invoice_pdf(invoice_number: str, request: Request, grant: CanView, db: Db) -> Response:
+@answers(NOT_FOUND)
+def get_invoice_pdf(invoice_number: IdPath, request: Request, grant: CanView, db: Db) -> Response:
     invoice = invoice_of(db, grant.account.number, invoice_number)
     document = invoice_document(db, invoice)
     filename = f"{invoice.account_number}_{invoice.number}_{invoice.issued_on}.pdf"
@@ -95,22 +98,26 @@ def list_payments(
     grant: CanView,
     db: Db,
     reference: Annotated[
-        str | None, Query(description="Has the payment with this reference arrived?")
+        str | None, text_query(64, "Has the payment with this reference arrived?")
     ] = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    cursor: str | None = None,
+    since: models.Day | None = None,
+    until: models.Day | None = None,
+    cursor: Cursor = None,
     limit: Limit = 50,
 ) -> models.Page[models.Payment]:
-    query = select(tables.Payment).where(tables.Payment.account_number == grant.account.number)
-    if reference:
-        query = query.where(tables.Payment.reference == reference.strip())
-    if since:
-        query = query.where(tables.Payment.paid_on >= since)
-    if until:
-        query = query.where(tables.Payment.paid_on <= until)
+    P = tables.Payment
+    filters = [
+        *([P.reference == reference.strip()] if reference else []),
+        *([P.paid_on >= since] if since else []),
+        *([P.paid_on <= until] if until else []),
+    ]
     rows, next_cursor = paginate(
-        db, query, [tables.Payment.paid_on, tables.Payment.id], cursor=cursor, limit=limit
+        db,
+        select(P).where(P.account_number == grant.account.number),
+        [P.paid_on, P.id],
+        filters=filters,
+        cursor=cursor,
+        limit=limit,
     )
     return models.Page(items=[convert.payment(p) for p in rows], next_cursor=next_cursor)
 
@@ -134,6 +141,7 @@ def processor_url(request: Request, base: str | None, session_id: str, token: st
 
 
 @router.post("/payment-sessions", response_model=models.PaymentSession, status_code=201)
+@answers(NOT_FOUND, *refusals(ErrorCode.invoice_not_payable))
 def start_payment(
     body: models.PaymentStart,
     request: Request,
@@ -141,7 +149,7 @@ def start_payment(
     db: Db,
     settings: Config,
     user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Open a session at the payment processor; the customer pays on its page, not through us."""
 
@@ -184,8 +192,9 @@ def start_payment(
 
 
 @router.get("/payment-sessions/{session_id}", response_model=models.PaymentSession)
+@answers(NOT_FOUND)
 def get_payment_session(
-    session_id: str, request: Request, grant: CanPay, db: Db
+    session_id: IdPath, request: Request, grant: CanPay, db: Db
 ) -> models.PaymentSession:
     """Poll this until the processor has confirmed; the hand-off link is not repeated here."""
     session = db.get(tables.PaymentSession, session_id)
@@ -199,14 +208,17 @@ def list_notices(
     grant: CanView,
     db: Db,
     status: models.NoticeStatus | None = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     limit: Limit = 50,
 ) -> models.Page[models.Notice]:
-    query = select(tables.Notice).where(tables.Notice.account_number == grant.account.number)
-    if status:
-        query = query.where(tables.Notice.status == status.value)
+    N = tables.Notice
     rows, next_cursor = paginate(
-        db, query, [tables.Notice.issued_on, tables.Notice.number], cursor=cursor, limit=limit
+        db,
+        select(N).where(N.account_number == grant.account.number),
+        [N.issued_on, N.number],
+        filters=[N.status == status.value] if status else [],
+        cursor=cursor,
+        limit=limit,
     )
     return models.Page(items=[convert.notice(n) for n in rows], next_cursor=next_cursor)
 
@@ -217,7 +229,8 @@ def list_notices(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 @router.head("/notices/{notice_number}/pdf", response_class=Response)
-def get_notice_pdf(notice_number: str, request: Request, grant: CanView, db: Db) -> Response:
+@answers(NOT_FOUND)
+def get_notice_pdf(notice_number: IdPath, request: Request, grant: CanView, db: Db) -> Response:
     notice = db.get(tables.Notice, notice_number)
     if notice is None or notice.account_number != grant.account.number:
         raise not_found("notice")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode, FieldError
 
 from .. import convert, tables
-from ..deps import Config, CurrentUser, Db, OwnerOnly
-from ..idempotency import fingerprint, run_once
+from ..contract import NOT_FOUND, answers, refusals
+from ..deps import Config, CurrentUser, Db, IdPath, OwnerOnly
+from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..problems import not_found, refused
 from ..security import new_id
 
-router = APIRouter(prefix="/accounts/{number}/mandates", tags=["mandates"])
+router = APIRouter(prefix="/accounts/{number:account_number}/mandates", tags=["mandates"])
 
 
 @router.get("", response_model=models.Page[models.Mandate])
@@ -30,13 +29,14 @@ def list_mandates(grant: OwnerOnly, db: Db) -> models.Page[models.Mandate]:
 
 
 @router.post("", response_model=models.Mandate, status_code=201)
+@answers(*refusals(ErrorCode.delegate_not_customer, ErrorCode.mandate_expiry_in_past))
 def grant_mandate(
     body: models.MandateGrant,
     grant: OwnerOnly,
     db: Db,
     settings: Config,
     user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Both parties must be customers (S4); the holder cannot mandate themselves."""
     delegate = db.scalars(
@@ -54,7 +54,7 @@ def grant_mandate(
         )
     if body.expires_at <= settings.now():
         raise refused(
-            ErrorCode.validation_error,
+            ErrorCode.mandate_expiry_in_past,
             "The mandate must expire in the future.",
             errors=[
                 FieldError(field="expires_at", code="in_past", message="Choose a future date.")
@@ -86,7 +86,10 @@ def grant_mandate(
 
 
 @router.delete("/{mandate_id}", response_model=models.Mandate)
-def revoke_mandate(mandate_id: str, grant: OwnerOnly, db: Db, settings: Config) -> models.Mandate:
+@answers(NOT_FOUND)
+def revoke_mandate(
+    mandate_id: IdPath, grant: OwnerOnly, db: Db, settings: Config
+) -> models.Mandate:
     mandate = db.get(tables.Mandate, mandate_id)
     if mandate is None or mandate.account_number != grant.account.number:
         raise not_found("mandate")

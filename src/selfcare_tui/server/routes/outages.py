@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -13,9 +12,10 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
 
 from .. import convert, tables
-from ..deps import CanRequest, CanView, Config, CurrentUser, Db
-from ..idempotency import fingerprint, run_once
-from ..pagination import MAX_LIMIT, paginate
+from ..contract import NOT_FOUND, answers, refusals
+from ..deps import CanRequest, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..idempotency import IdempotencyKey, fingerprint, run_once
+from ..pagination import Cursor, Limit, paginate
 from ..problems import ApiProblem
 from ..settings import Settings
 from .places import place_of
@@ -27,21 +27,22 @@ router = APIRouter(tags=["outages"])
 def list_public_works(
     db: Db,
     settings: Config,
-    area: str | None = None,
+    area: IdQuery = None,
     include_past: bool = False,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> models.Page[models.Work]:
     """Announced interruptions by area; public, like the utility's outage map."""
-    query = select(tables.Work)
-    if area:
-        query = query.where(tables.Work.area == area)
-    if not include_past:
-        query = query.where(tables.Work.ends_at > settings.now())
+    W = tables.Work
+    filters = [
+        *([W.area == area] if area else []),
+        *([] if include_past else [W.ends_at > settings.now()]),
+    ]
     rows, next_cursor = paginate(
         db,
-        query,
-        [tables.Work.starts_at, tables.Work.id],
+        select(W),
+        [W.starts_at, W.id],
+        filters=filters,
         cursor=cursor,
         limit=limit,
         descending=False,
@@ -49,7 +50,7 @@ def list_public_works(
     return models.Page(items=[convert.work(w) for w in rows], next_cursor=next_cursor)
 
 
-@router.get("/accounts/{number}/works", response_model=models.Page[models.Work])
+@router.get("/accounts/{number:account_number}/works", response_model=models.Page[models.Work])
 def list_account_works(
     grant: CanView, db: Db, settings: Config, include_past: bool = False
 ) -> models.Page[models.Work]:
@@ -77,6 +78,14 @@ def list_account_works(
 
 def _window(work: tables.Work) -> str:
     return f"{work.starts_at:%Y-%m-%d %H:%M} to {work.ends_at:%Y-%m-%d %H:%M} UTC"
+
+
+OUTAGE_REFUSALS = (
+    ErrorCode.place_disconnected,
+    ErrorCode.work_in_progress,
+    ErrorCode.outage_already_reported,
+)
+"""What `eligibility` can say no with; a report it refuses answers 409 with the code."""
 
 
 def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.OutageEligibility:
@@ -127,32 +136,33 @@ def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.
 
 
 @router.get(
-    "/accounts/{number}/places/{place_id}/outage-eligibility",
+    "/accounts/{number:account_number}/places/{place_id}/outage-eligibility",
     response_model=models.OutageEligibility,
 )
+@answers(NOT_FOUND)
 def get_eligibility(
-    place_id: str, grant: CanView, db: Db, settings: Config
+    place_id: IdPath, grant: CanView, db: Db, settings: Config
 ) -> models.OutageEligibility:
     return eligibility(db, settings, place_of(db, grant.account.number, place_id))
 
 
-@router.get("/accounts/{number}/outage-reports", response_model=models.Page[models.OutageReport])
+@router.get(
+    "/accounts/{number:account_number}/outage-reports",
+    response_model=models.Page[models.OutageReport],
+)
 def list_reports(
     grant: CanView,
     db: Db,
     status: models.OutageReportStatus | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> models.Page[models.OutageReport]:
-    query = select(tables.OutageReport).where(
-        tables.OutageReport.account_number == grant.account.number
-    )
-    if status:
-        query = query.where(tables.OutageReport.status == status.value)
+    R = tables.OutageReport
     rows, next_cursor = paginate(
         db,
-        query,
-        [tables.OutageReport.created_at, tables.OutageReport.reference],
+        select(R).where(R.account_number == grant.account.number),
+        [R.created_at, R.reference],
+        filters=[R.status == status.value] if status else [],
         cursor=cursor,
         limit=limit,
     )
@@ -160,15 +170,18 @@ def list_reports(
 
 
 @router.post(
-    "/accounts/{number}/outage-reports", response_model=models.OutageReport, status_code=201
+    "/accounts/{number:account_number}/outage-reports",
+    response_model=models.OutageReport,
+    status_code=201,
 )
+@answers(NOT_FOUND, *refusals(*OUTAGE_REFUSALS, status=409))
 def report_outage(
     body: models.OutageReportCreate,
     grant: CanRequest,
     db: Db,
     settings: Config,
     user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     place = place_of(db, grant.account.number, body.place_id)
 

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from selfcare_tui.api import models
 
 from .. import convert, tables
-from ..deps import CanView, Db
+from ..contract import NOT_FOUND, answers
+from ..deps import CanView, Db, IdPath, IdQuery
 from ..problems import not_found
 
 router = APIRouter(tags=["places"])
 
 
-@router.get("/accounts/{number}/places", response_model=models.Page[models.Place])
+@router.get("/accounts/{number:account_number}/places", response_model=models.Page[models.Place])
 def list_places(grant: CanView, db: Db) -> models.Page[models.Place]:
     rows = db.scalars(
         select(tables.Place)
@@ -24,8 +25,9 @@ def list_places(grant: CanView, db: Db) -> models.Page[models.Place]:
     return models.Page(items=[convert.place(p) for p in rows])
 
 
-@router.get("/accounts/{number}/places/{place_id}", response_model=models.Place)
-def get_place(place_id: str, grant: CanView, db: Db) -> models.Place:
+@router.get("/accounts/{number:account_number}/places/{place_id}", response_model=models.Place)
+@answers(NOT_FOUND)
+def get_place(place_id: IdPath, grant: CanView, db: Db) -> models.Place:
     return convert.place(place_of(db, grant.account.number, place_id))
 
 
@@ -36,9 +38,12 @@ def place_of(db: Db, number: str, place_id: str) -> tables.Place:
     return place
 
 
-@router.get("/accounts/{number}/contracts", response_model=models.Page[models.Contract])
+@router.get(
+    "/accounts/{number:account_number}/contracts", response_model=models.Page[models.Contract]
+)
+@answers(NOT_FOUND)
 def list_contracts(
-    grant: CanView, db: Db, place_id: str | None = None
+    grant: CanView, db: Db, place_id: IdQuery = None
 ) -> models.Page[models.Contract]:
     query = (
         select(tables.Contract)
@@ -52,9 +57,10 @@ def list_contracts(
     return models.Page(items=[convert.contract(c) for c in db.scalars(query)])
 
 
-@router.get("/accounts/{number}/meters", response_model=models.Page[models.Meter])
+@router.get("/accounts/{number:account_number}/meters", response_model=models.Page[models.Meter])
+@answers(NOT_FOUND)
 def list_meters(
-    grant: CanView, db: Db, place_id: str | None = None, include_removed: bool = False
+    grant: CanView, db: Db, place_id: IdQuery = None, include_removed: bool = False
 ) -> models.Page[models.Meter]:
     query = (
         select(tables.Meter)
@@ -70,8 +76,9 @@ def list_meters(
     return models.Page(items=[convert.meter(db, m) for m in db.scalars(query)])
 
 
-@router.get("/accounts/{number}/meters/{meter_id}", response_model=models.Meter)
-def get_meter(meter_id: str, grant: CanView, db: Db) -> models.Meter:
+@router.get("/accounts/{number:account_number}/meters/{meter_id}", response_model=models.Meter)
+@answers(NOT_FOUND)
+def get_meter(meter_id: IdPath, grant: CanView, db: Db) -> models.Meter:
     return convert.meter(db, meter_of(db, grant.account.number, meter_id))
 
 

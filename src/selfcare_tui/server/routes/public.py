@@ -12,6 +12,7 @@ from selfcare_tui.api.models import ErrorCode
 
 from .. import convert, tables, throttle
 from ..billing import money
+from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
 from ..deps import Config, Db
 from ..documents import invoice_document, pdf_response
 from ..problems import ApiProblem
@@ -49,6 +50,7 @@ def _year_before(day: dt.date) -> dt.date:
 
 
 @router.post("/amount-due", response_model=models.AmountDue)
+@answers(NOT_FOUND, TOO_MANY_ATTEMPTS)
 def amount_due(
     body: models.AmountDueQuery, request: Request, db: Db, settings: Config
 ) -> models.AmountDue:
@@ -72,6 +74,7 @@ def amount_due(
     response_model=list[models.InvoiceCopy],
     responses={200: {"content": {"application/pdf": {}}}},
 )
+@answers(NOT_FOUND, TOO_MANY_ATTEMPTS)
 def invoice_copies(
     body: models.InvoiceCopyQuery, request: Request, db: Db, settings: Config
 ) -> list[models.InvoiceCopy] | Response:

@@ -6,19 +6,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Integer, cast, func, select
 
 from selfcare_tui.api import models
-from selfcare_tui.api.models import ErrorCode
+from selfcare_tui.api.models import ID_PATTERN, ErrorCode
 
 from .. import convert, tables
-from ..bill_orders import order_bill
-from ..deps import CanRead, CanView, Config, CurrentUser, Db
-from ..idempotency import fingerprint, run_once
-from ..pagination import MAX_LIMIT, paginate
+from ..bill_orders import BILL_ORDER_REFUSALS, order_bill
+from ..contract import NOT_FOUND, answers, refusals
+from ..deps import CanRead, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..idempotency import IdempotencyKey, fingerprint, run_once
+from ..pagination import Cursor, Limit, paginate
 from ..problems import refused
 from ..reading_rules import (
+    READING_REFUSALS,
     check_submission,
     last_accepted_before,
     last_closed_window,
@@ -28,9 +30,7 @@ from ..reading_rules import (
 from ..security import new_id
 from .places import meter_of, place_of
 
-router = APIRouter(prefix="/accounts/{number}", tags=["readings"])
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+router = APIRouter(prefix="/accounts/{number:account_number}", tags=["readings"])
 
 
 @router.get("/reading-window", response_model=models.ReadingWindow)
@@ -48,34 +48,34 @@ def get_reading_window(grant: CanView, settings: Config, db: Db) -> models.Readi
 
 
 @router.get("/readings", response_model=models.Page[models.Reading])
+@answers(NOT_FOUND)
 def list_readings(
     grant: CanView,
     db: Db,
-    meter_id: str,
-    register_id: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    meter_id: Annotated[str, Query(pattern=ID_PATTERN)],
+    register_id: IdQuery = None,
+    since: models.Day | None = None,
+    until: models.Day | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> models.Page[models.Reading]:
     """A meter's recorded readings, newest first, with their source, so customers can check them."""
     meter = meter_of(db, grant.account.number, meter_id)
-    query = select(tables.Reading).where(
-        tables.Reading.register_id.in_([r.id for r in meter.registers])
-    )
-    if register_id:
-        query = query.where(tables.Reading.register_id == register_id)
-    if since:
-        query = query.where(tables.Reading.read_on >= since)
-    if until:
-        query = query.where(tables.Reading.read_on <= until)
+    R = tables.Reading
+    scope = select(R).where(R.register_id.in_([r.id for r in meter.registers]))
+    filters = [
+        *([R.register_id == register_id] if register_id else []),
+        *([R.read_on >= since] if since else []),
+        *([R.read_on <= until] if until else []),
+    ]
     rows, next_cursor = paginate(
-        db, query, [tables.Reading.read_on, tables.Reading.id], cursor=cursor, limit=limit
+        db, scope, [R.read_on, R.id], filters=filters, cursor=cursor, limit=limit
     )
     return models.Page(items=[convert.reading(r, meter.id) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/readings", response_model=models.ReadingReceipt, status_code=201)
+@answers(NOT_FOUND, *refusals(*READING_REFUSALS, *BILL_ORDER_REFUSALS, ErrorCode.duplicate_reading))
 def submit_readings(
     body: models.ReadingSubmission,
     grant: CanRead,
@@ -134,6 +134,7 @@ def submit_readings(
 
 
 @router.post("/bill-orders", response_model=models.Invoice, status_code=201)
+@answers(NOT_FOUND, *refusals(*BILL_ORDER_REFUSALS))
 def create_bill_order(
     body: models.BillOrder,
     grant: CanRead,
@@ -155,10 +156,11 @@ def create_bill_order(
 
 
 @router.get("/consumption", response_model=models.ConsumptionSeries)
+@answers(NOT_FOUND)
 def get_consumption(
     grant: CanView,
     db: Db,
-    place_id: str | None = None,
+    place_id: IdQuery = None,
     since: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
     until: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
 ) -> models.ConsumptionSeries:
@@ -207,8 +209,9 @@ def get_consumption(
 
 
 @router.get("/meters/{meter_id}/intervals", response_model=models.IntervalSeries)
+@answers(NOT_FOUND)
 def get_intervals(
-    meter_id: str, day: dt.date, grant: CanView, db: Db, settings: Config
+    meter_id: IdPath, day: models.Day, grant: CanView, db: Db, settings: Config
 ) -> models.IntervalSeries:
     """The 15-minute profile of one day, in the utility's local day."""
     meter = meter_of(db, grant.account.number, meter_id)

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 from sqlalchemy import select
 
 from selfcare_tui.api import models
-from selfcare_tui.api.models import ErrorCode, FieldError
+from selfcare_tui.api.models import ID_PATTERN, ErrorCode, FieldError
 
 from .. import convert, tables
 from ..attachments import read_checked
-from ..deps import CanRequest, CanView, Config, CurrentUser, Db
-from ..idempotency import fingerprint, run_once
-from ..pagination import MAX_LIMIT, paginate
+from ..contract import NOT_FOUND, answers, refusals
+from ..deps import CanRequest, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..idempotency import IdempotencyKey, fingerprint, run_once
+from ..pagination import Cursor, Limit, paginate
 from ..problems import not_found, refused
+from ..request_rules import (
+    PACKAGE_CHANGE,
+    REQUEST_REFUSALS,
+    check_fields,
+    check_package_change,
+    request_type,
+)
 from ..security import new_id
 from .places import place_of
 
 router = APIRouter(tags=["requests"])
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 @router.get("/request-types", response_model=list[models.RequestType])
@@ -31,17 +37,6 @@ def list_request_types(db: Db) -> list[models.RequestType]:
         convert.request_type(t)
         for t in db.scalars(select(tables.RequestType).order_by(tables.RequestType.code))
     ]
-
-
-def _type(db: Db, code: str) -> tables.RequestType:
-    rtype = db.get(tables.RequestType, code)
-    if rtype is None:
-        raise refused(
-            ErrorCode.validation_error,
-            f"Unknown request type '{code}'.",
-            errors=[FieldError(field="type_code", code="unknown", message="See /request-types.")],
-        )
-    return rtype
 
 
 def request_of(db: Db, number: str, request_id: str) -> tables.Request:
@@ -57,32 +52,45 @@ def _view(db: Db, request: tables.Request) -> models.Request:
     return convert.request(request, rtype)
 
 
-@router.get("/accounts/{number}/requests", response_model=models.Page[models.Request])
+@router.get(
+    "/accounts/{number:account_number}/requests", response_model=models.Page[models.Request]
+)
 def list_requests(
     grant: CanView,
     db: Db,
-    type_code: str | None = None,
+    type_code: IdQuery = None,
     status: models.RequestStatus | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> models.Page[models.Request]:
-    query = select(tables.Request).where(tables.Request.account_number == grant.account.number)
-    if type_code:
-        query = query.where(tables.Request.type_code == type_code)
-    if status:
-        query = query.where(tables.Request.status == status.value)
+    R = tables.Request
+    filters = [
+        *([R.type_code == type_code] if type_code else []),
+        *([R.status == status.value] if status else []),
+    ]
     rows, next_cursor = paginate(
-        db, query, [tables.Request.created_at, tables.Request.id], cursor=cursor, limit=limit
+        db,
+        select(R).where(R.account_number == grant.account.number),
+        [R.created_at, R.id],
+        filters=filters,
+        cursor=cursor,
+        limit=limit,
     )
     return models.Page(items=[_view(db, r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/accounts/{number}/requests/{request_id}", response_model=models.Request)
-def get_request(request_id: str, grant: CanView, db: Db) -> models.Request:
+@router.get(
+    "/accounts/{number:account_number}/requests/{request_id}", response_model=models.Request
+)
+@answers(NOT_FOUND)
+def get_request(request_id: IdPath, grant: CanView, db: Db) -> models.Request:
     return _view(db, request_of(db, grant.account.number, request_id))
 
 
-@router.post("/accounts/{number}/requests", response_model=models.Request, status_code=201)
+@router.post(
+    "/accounts/{number:account_number}/requests", response_model=models.Request, status_code=201
+)
+@answers(NOT_FOUND, *refusals(*REQUEST_REFUSALS))
 def create_request(
     body: models.RequestCreate,
     grant: CanRequest,
@@ -92,28 +100,12 @@ def create_request(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Start a draft; attach its documents, then submit it."""
-    rtype = _type(db, body.type_code)
+    rtype = request_type(db, body.type_code)
+    check_fields(rtype, body)
     if body.place_id is not None:
-        place_of(db, grant.account.number, body.place_id)
-    missing = [
-        FieldError(
-            field=f"fields.{f['name']}", code="required", message=f"{f['label']} is required."
-        )
-        for f in rtype.fields
-        if f.get("required", True) and not body.fields.get(f["name"], "").strip()
-    ]
-    known = {f["name"] for f in rtype.fields}
-    unknown = [
-        FieldError(field=f"fields.{name}", code="unknown", message="This type has no such field.")
-        for name in body.fields
-        if name not in known
-    ]
-    if missing or unknown:
-        raise refused(
-            ErrorCode.validation_error,
-            "Some fields of the request are missing or unknown.",
-            errors=missing + unknown,
-        )
+        place = place_of(db, grant.account.number, body.place_id)
+        if rtype.code == PACKAGE_CHANGE:
+            check_package_change(db, place, body)
 
     def create() -> models.Request:
         now = settings.now()
@@ -150,17 +142,26 @@ def create_request(
 
 
 @router.post(
-    "/accounts/{number}/requests/{request_id}/attachments",
+    "/accounts/{number:account_number}/requests/{request_id}/attachments",
     response_model=models.Attachment,
     status_code=201,
 )
+@answers(
+    NOT_FOUND,
+    *refusals(
+        ErrorCode.request_not_draft,
+        ErrorCode.unknown_document,
+        ErrorCode.attachment_too_large,
+        ErrorCode.attachment_type_not_allowed,
+    ),
+)
 def add_attachment(
-    request_id: str,
+    request_id: IdPath,
     grant: CanRequest,
     db: Db,
     settings: Config,
     user: CurrentUser,
-    document_code: Annotated[str, Form()],
+    document_code: Annotated[str, Form(pattern=ID_PATTERN)],
     file: Annotated[UploadFile, File()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -215,8 +216,13 @@ def add_attachment(
     )
 
 
-@router.post("/accounts/{number}/requests/{request_id}/submit", response_model=models.Request)
-def submit_request(request_id: str, grant: CanRequest, db: Db, settings: Config) -> models.Request:
+@router.post(
+    "/accounts/{number:account_number}/requests/{request_id}/submit", response_model=models.Request
+)
+@answers(NOT_FOUND, *refusals(ErrorCode.missing_documents))
+def submit_request(
+    request_id: IdPath, grant: CanRequest, db: Db, settings: Config
+) -> models.Request:
     """Send the draft to the utility once every required document is attached."""
     request = request_of(db, grant.account.number, request_id)
     if request.status != "draft":
