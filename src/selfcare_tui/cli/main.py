@@ -26,6 +26,7 @@ from . import (
     requests,
 )
 from .auth import auth, login, logout, status
+from .backend import require_backend
 from .context import State, handle
 from .translated import TranslatedGroup
 
@@ -104,6 +105,7 @@ def server(
     """
     if ctx.invoked_subcommand is not None:
         return
+    require_backend()
     from selfcare_tui.server.run import seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
 
@@ -118,6 +120,7 @@ def server(
 @server.command("openapi")
 def server_openapi() -> None:
     """Print the API's OpenAPI document (the published contract, docs/openapi.json)."""
+    require_backend()
     from selfcare_tui.server.openapi import openapi_json
 
     click.echo(openapi_json(), nl=False)
@@ -138,6 +141,7 @@ def demo(port: int, server_only: bool) -> None:
     """
     import tempfile
 
+    require_backend()
     from selfcare_tui.server.demo import DEMO_LOGINS
     from selfcare_tui.server.run import BackgroundServer, free_port, seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
