@@ -31,7 +31,7 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	bash scripts/ensure-secret-service.sh || test $$? -eq 77  # 77: cannot install; the test says why
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup  # every core; each test has its own port and database
 
 openapi: $(STAMP)
 	$(BIN)/selfcare server openapi > docs/openapi.json

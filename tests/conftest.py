@@ -18,6 +18,7 @@ from selfcare_tui.api import SelfcareClient
 from selfcare_tui.server.run import BackgroundServer, seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
+from .cli_in_process import run_as_process
 from .contract_guard import ContractGuard
 
 # The demo data is generated relative to this day, and the server's clock is frozen here, so
@@ -93,15 +94,19 @@ REPO = Path(__file__).parent.parent
 
 @dataclass
 class Cli:
-    """The real `selfcare` command, run as a subprocess with its own config and keyring."""
+    """The `selfcare` command with its own config and keyring: run in this process as if it
+    were a new one (tests/cli_in_process.py), or as a real subprocess (`cli_process`)."""
 
     env: dict[str, str]
     home: Path
     server: str
+    as_subprocess: bool = False
 
     def __call__(
         self, *args: str, input: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
+        if not self.as_subprocess:
+            return run_as_process(list(args), {**self.env, **(env or {})}, input)
         return subprocess.run(
             [sys.executable, "-m", "selfcare_tui", *args],
             input=input,
@@ -152,3 +157,11 @@ def cli(live_server: LiveServer, tmp_path: Path) -> Cli:
     home = tmp_path / "home"
     home.mkdir()
     return Cli(cli_environment(home), home, live_server.base_url)
+
+
+@pytest.fixture
+def cli_process(live_server: LiveServer, tmp_path: Path) -> Cli:
+    """`selfcare` as a subprocess: the real entry point, interpreter and keyring loading."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return Cli(cli_environment(home), home, live_server.base_url, as_subprocess=True)

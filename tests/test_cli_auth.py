@@ -15,7 +15,10 @@ from selfcare_tui.server.demo import AGENT_TOTP_SECRET, FLAT_ACCOUNT
 from .conftest import NOW, Cli, LiveServer
 
 
-def test_login_keeps_a_refresh_token_in_the_keyring_and_the_profile_in_toml(cli: Cli) -> None:
+def test_login_keeps_a_refresh_token_in_the_keyring_and_the_profile_in_toml(
+    cli_process: Cli,
+) -> None:
+    cli = cli_process  # a subprocess smoke test: the real entry point and keyring loading
     result = cli(
         "login", "--server", cli.server, "-u", "maria", "--password-stdin", input="maria-demo\n"
     )
@@ -105,7 +108,8 @@ def test_second_factor_code_on_the_next_line(cli: Cli) -> None:
     assert me["role"] == "agent"
 
 
-def test_api_token_runs_a_script_without_keyring(cli: Cli) -> None:
+def test_api_token_runs_a_script_without_keyring(cli_process: Cli) -> None:
+    cli = cli_process  # a subprocess smoke test: the real entry point and keyring loading
     cli.login()
     created = cli("auth", "token", "create", "--name", "cron")
     assert created.returncode == 0, created.stderr

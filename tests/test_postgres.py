@@ -81,7 +81,8 @@ def _script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
 
 # Installing PostgreSQL (apt-get, once per machine) takes longer than a test may.
 _INSTALL_TIME = [] if _script("find").returncode == 0 else [pytest.mark.timeout(INSTALL_SECONDS)]
-pytestmark = [pytest.mark.anyio, *_INSTALL_TIME]
+# One worker runs them all (pytest -n, --dist loadgroup), so one PostgreSQL serves the module.
+pytestmark = [pytest.mark.anyio, pytest.mark.xdist_group("postgres"), *_INSTALL_TIME]
 
 
 @dataclass(frozen=True)

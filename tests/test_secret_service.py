@@ -36,6 +36,9 @@ from selfcare_tui.server.demo import FLAT_ACCOUNT
 
 from .conftest import REPO, Cli, LiveServer, cli_environment
 
+# One worker runs them all (pytest -n, --dist loadgroup): one D-Bus session and keyring daemon.
+pytestmark = pytest.mark.xdist_group("secret-service")
+
 SCRIPT = REPO / "scripts" / "ensure-secret-service.sh"
 DRIVER = Path(__file__).with_name("secret_service_driver.py")
 FAKE_KEYRINGS_ALT = Path(__file__).with_name("fake_keyrings_alt")
@@ -241,7 +244,8 @@ UNSAFE_BACKENDS[UNLOADABLE] = lambda env: {
 def test_login_refuses_an_unsafe_keyring_and_writes_nothing(
     backend: str, cli: Cli, live_server: LiveServer
 ) -> None:
-    unsafe = Cli(UNSAFE_BACKENDS[backend](cli.env), cli.home, cli.server)
+    # A subprocess: what keyring detects by itself, it detects once, as a process starts.
+    unsafe = Cli(UNSAFE_BACKENDS[backend](cli.env), cli.home, cli.server, as_subprocess=True)
     result = unsafe(
         "login", "--server", cli.server, "-u", "maria", "--password-stdin", input=f"{PASSWORD}\n"
     )

@@ -99,7 +99,9 @@ def test_an_estonian_catalog_translates_help_and_messages(tmp_path: Path) -> Non
     home.mkdir()
     env = cli_environment(home)
     env.update({"SELFCARE_LOCALE": "et_EE", "SELFCARE_LOCALE_DIR": str(catalogs)})
-    selfcare = Cli(env, home, server="http://127.0.0.1:9")
+    selfcare = Cli(
+        env, home, server="http://127.0.0.1:9", as_subprocess=True
+    )  # as a user starts it
 
     overview = selfcare("--help")
     assert overview.returncode == 0, overview.stderr
