@@ -102,8 +102,8 @@ def test_submit_outside_the_window_and_values_the_meter_cannot_show(cli: Cli) ->
     decimals = cli("readings", "submit", "--date", "2026-11-25", too_precise, str(night))
     assert decimals.returncode == 2
     assert decimals.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for register 1.8.1 (day): {too_precise} has 2 decimal places; "
-        "the register shows at most 1 decimal place."
+        f"Error: Invalid value for register 1.8.1 (day): at most 1 decimal place "
+        f"({too_precise} has 2)."
     )
     count = cli("readings", "submit", "--date", "2026-11-25", "1")
     assert count.returncode == 2 and "give one value for each, in that order" in count.stderr

@@ -146,6 +146,16 @@ WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 """An integer in a JSON body: 366 or 366.0, not "366"."""
 
 
+def digit_places(value: Decimal) -> tuple[int, int]:
+    """Digits before and after the decimal point, as a register's dial shows them: 0.5 has one
+    before, 12000 five, 1.50 one after. The server's check and the clients' use this one."""
+    _sign, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        return len(digits) + exponent, 0
+    return max(1, len(digits) + exponent), -exponent
+
+
 MeterValue = Annotated[
     Decimal,
     BeforeValidator(_decimal_text),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import RuleViolation
+from selfcare_tui.core.reading_values import reading_problem
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -58,57 +59,18 @@ def find_register(meter: models.Meter, ref: str) -> models.Register:
     )
 
 
-def _places(value: Decimal) -> tuple[int, int]:
-    """Digits before and after the decimal point, counted as the server counts them."""
-    _sign, digits, exponent = value.normalize().as_tuple()
-    assert isinstance(exponent, int)
-    if exponent >= 0:
-        return len(digits) + exponent, 0
-    return max(1, len(digits) + exponent), -exponent
-
-
 def checked_value(register: models.Register, text: str) -> Decimal:
     """The value as the server would accept it, or a usage error naming the register.
 
     Checking here what the meter's dial can show saves a round trip and a refusal that
     names a JSON path instead of the register the customer looks at.
     """
-    hint = _("register {label}").format(label=register_label(register))
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value < 0:
-        raise click.BadParameter(
-            _("{value!r} is not a meter reading: give a number such as 12345.6.").format(
-                value=text
-            ),
-            param_hint=hint,
-        )
-    integers, decimals = _places(value)
-    if integers > register.integer_places:
-        raise click.BadParameter(
-            ngettext(
-                "{value} has {count} digits before the decimal point; the register shows at "
-                "most {allowed}.",
-                "{value} has {count} digits before the decimal point; the register shows at "
-                "most {allowed}.",
-                register.integer_places,
-            ).format(value=text, count=integers, allowed=register.integer_places),
-            param_hint=hint,
-        )
-    if decimals > register.decimal_places:
-        raise click.BadParameter(
-            ngettext(
-                "{value} has {count} decimal places; the register shows at most {allowed} "
-                "decimal place.",
-                "{value} has {count} decimal places; the register shows at most {allowed} "
-                "decimal places.",
-                register.decimal_places,
-            ).format(value=text, count=decimals, allowed=register.decimal_places),
-            param_hint=hint,
-        )
-    return value
+    checked = reading_problem(register, text)
+    if isinstance(checked, Decimal):
+        return checked
+    raise click.BadParameter(
+        checked, param_hint=_("register {label}").format(label=register_label(register))
+    )
 
 
 def register_values(

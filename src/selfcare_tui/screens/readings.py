@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core.reading_values import plain_value, reading_problem
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -106,80 +107,14 @@ def register_name(register: models.Register) -> str:
     return _("Register {code} ({kind})").format(code=register.code, kind=label(register.kind))
 
 
-def plain_value(value: Decimal, decimal_places: int) -> str:
-    """As typed into a field: digits and a point, no grouping, so it reads back as a number."""
-    return f"{value:.{decimal_places}f}"
-
-
-def parse_value(text: str) -> Decimal | None:
-    """A number as people type it: a decimal point or comma, spaces between digit groups."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def places_of(value: Decimal) -> tuple[int, int]:
-    """Digits before and after the decimal point, counted as the server counts them."""
-    _sign, digits, exponent = value.normalize().as_tuple()
-    assert isinstance(exponent, int)
-    if exponent >= 0:
-        return len(digits) + exponent, 0
-    return max(1, len(digits) + exponent), -exponent
-
-
 def value_problem(
     register: models.Register, text: str, last: models.Reading | None, read_on: dt.date | None
 ) -> str | Decimal:
     """The value as a number, or what is wrong with it, naming the register and what it takes."""
-    name = register_name(register)
-    if not text.strip():
-        return _("{register}: enter its reading.").format(register=name)
-    value = parse_value(text)
-    if value is None or value < 0:
-        return _(
-            "{register}: “{value}” is not a meter reading; enter a number such as {example}."
-        ).format(
-            register=name,
-            value=text,
-            example=plain_value(Decimal("12345.6"), register.decimal_places),
-        )
-    integers, decimals = places_of(value)
-    if integers > register.integer_places:
-        return ngettext(
-            "{register}: at most {allowed} digit before the decimal point ({value} has {count}).",
-            "{register}: at most {allowed} digits before the decimal point ({value} has {count}).",
-            register.integer_places,
-        ).format(
-            register=name,
-            allowed=register.integer_places,
-            value=text.strip(),
-            count=integers,
-        )
-    if decimals > register.decimal_places:
-        if register.decimal_places == 0:
-            return _("{register}: whole numbers only, no decimal places ({value}).").format(
-                register=name, value=text.strip()
-            )
-        return ngettext(
-            "{register}: at most {allowed} decimal place ({value} has {count}).",
-            "{register}: at most {allowed} decimal places ({value} has {count}).",
-            register.decimal_places,
-        ).format(
-            register=name,
-            allowed=register.decimal_places,
-            value=text.strip(),
-            count=decimals,
-        )
-    if last is not None and (read_on is None or last.read_on < read_on) and value < last.value:
-        return _("{register}: not below the last reading, {value} on {day}.").format(
-            register=name,
-            value=format_number(last.value, register.decimal_places),
-            day=format_date(last.read_on),
-        )
-    return value
+    checked = reading_problem(register, text, last, read_on)
+    if isinstance(checked, Decimal):
+        return checked
+    return _("{register}: {problem}").format(register=register_name(register), problem=checked)
 
 
 def short_name(register: models.Register) -> str:

@@ -82,14 +82,6 @@ def meters_that_missed(
     return missed
 
 
-def _places(value: Decimal) -> tuple[int, int]:
-    _sign, digits, exponent = value.normalize().as_tuple()
-    assert isinstance(exponent, int)
-    decimals = max(0, -exponent)
-    integers = max(1, len(digits) + exponent) if exponent < 0 else len(digits) + exponent
-    return integers, decimals
-
-
 def _usual_daily_use(db: Session, register_id: str, before: dt.date) -> Decimal | None:
     """Average kWh a day over the year of readings before `before`; None without enough history."""
     rows = list(
@@ -243,7 +235,7 @@ def _check_value(
     value: Decimal,
 ) -> None:
     label = f"register {register.code}"
-    integers, decimals = _places(value)
+    integers, decimals = models.digit_places(value)
     if integers > register.integer_places:
         check.fail(
             ErrorCode.too_many_integer_places,
