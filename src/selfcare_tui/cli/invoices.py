@@ -19,6 +19,7 @@ from selfcare_tui.i18n import (
     format_percent,
     format_unit_price,
 )
+from selfcare_tui.labels import label
 
 from . import output
 from .context import (
@@ -41,14 +42,6 @@ from .translated import TranslatedGroup
 
 PAGE_LIMIT = 200
 """The most the server gives in one page."""
-
-
-def status_label(status: InvoiceStatus) -> str:
-    return {
-        InvoiceStatus.open: _("open"),
-        InvoiceStatus.paid: _("paid"),
-        InvoiceStatus.replaced: _("replaced"),
-    }[status]
 
 
 def reading_label(invoice: Invoice) -> str:
@@ -82,7 +75,7 @@ def invoice_table(title: str | None, invoices: list[Invoice]) -> None:
                 format_kwh(i.kwh),
                 format_money(i.amount),
                 format_money(i.balance),
-                status_label(i.status),
+                label(i.status),
                 reading_label(i),
             )
             for i in invoices
@@ -108,7 +101,7 @@ def invoice_fields(invoice: Invoice, replaces: list[Invoice] | None = None) -> N
             ),
         ),
         (_("Balance"), format_money(invoice.balance)),
-        (_("Status"), status_label(invoice.status)),
+        (_("Status"), label(invoice.status)),
         (
             _("Billed on"),
             _("an estimated reading") if invoice.estimated else _("an actual reading"),

@@ -29,6 +29,7 @@ from selfcare_tui.api.models import (
 )
 from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import _, format_date, format_money
+from selfcare_tui.labels import label
 
 from . import output
 from .context import (
@@ -71,10 +72,6 @@ def notice_kind_label(kind: NoticeKind) -> str:
         NoticeKind.reminder: _("payment reminder"),
         NoticeKind.disconnection_warning: _("disconnection warning"),
     }[kind]
-
-
-def notice_status_label(status: NoticeStatus) -> str:
-    return {NoticeStatus.open: _("open"), NoticeStatus.closed: _("closed")}[status]
 
 
 # --- payments ----------------------------------------------------------------------------
@@ -223,7 +220,7 @@ def list_notices(
                 format_date(n.issued_on),
                 format_date(n.deadline),
                 format_money(n.amount),
-                notice_status_label(n.status),
+                label(n.status),
                 ", ".join(n.invoice_numbers),
             )
             for n in found

@@ -8,6 +8,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import NotFound
 from selfcare_tui.i18n import _, format_date, format_number
+from selfcare_tui.labels import label
 
 from . import output
 from .context import State, account_option, not_found, pass_state, with_account
@@ -22,43 +23,15 @@ place_option = click.option(
 )
 
 
-def place_state_label(state: models.PlaceState) -> str:
-    labels = {
-        models.PlaceState.connected: _("connected"),
-        models.PlaceState.disconnected: _("disconnected"),
-    }
-    return labels[state]
-
-
-def register_kind_label(kind: models.RegisterKind) -> str:
-    labels = {
-        models.RegisterKind.single: _("single rate"),
-        models.RegisterKind.day: _("day"),
-        models.RegisterKind.night: _("night"),
-        models.RegisterKind.export: _("export"),
-    }
-    return labels[kind]
-
-
-def source_label(source: models.ReadingSource) -> str:
-    labels = {
-        models.ReadingSource.customer: _("customer"),
-        models.ReadingSource.utility: _("utility"),
-        models.ReadingSource.estimated: _("estimated"),
-        models.ReadingSource.remote: _("remote"),
-    }
-    return labels[source]
-
-
 def register_label(register: models.Register) -> str:
-    return f"{register.code} ({register_kind_label(register.kind)})"
+    return f"{register.code} ({label(register.kind)})"
 
 
 def reading_text(register: models.Register, reading: models.Reading) -> str:
     return _("{value} on {day} ({source})").format(
         value=format_number(reading.value, register.decimal_places),
         day=format_date(reading.read_on),
-        source=source_label(reading.source),
+        source=label(reading.source),
     )
 
 
@@ -126,10 +99,7 @@ def places(state: State, account: str | None, as_json: bool) -> None:
     output.table(
         None,
         [_("Place"), _("Address"), _("Area"), _("State"), _("EIC")],
-        [
-            (p.id, output.address_text(p.address), p.area, place_state_label(p.state), p.eic)
-            for p in found
-        ],
+        [(p.id, output.address_text(p.address), p.area, label(p.state), p.eic) for p in found],
     )
 
 

@@ -20,6 +20,7 @@ from selfcare_tui.i18n import (
     format_number,
     ngettext,
 )
+from selfcare_tui.labels import label
 
 from . import output
 from .context import (
@@ -32,7 +33,7 @@ from .context import (
     period_days,
     with_account,
 )
-from .places import find_meter, register_label, source_label
+from .places import find_meter, register_label
 from .translated import TranslatedGroup
 
 meter_option = click.option(
@@ -178,7 +179,7 @@ def readings_list(
                 format_date(r.read_on),
                 register_label(registers[r.register_id]),
                 format_number(r.value, registers[r.register_id].decimal_places),
-                source_label(r.source),
+                label(r.source),
                 format_datetime(r.submitted_at),
             )
             for r in found

@@ -21,6 +21,7 @@ from selfcare_tui.api.models import (
     RequestType,
 )
 from selfcare_tui.i18n import _, format_datetime, format_number
+from selfcare_tui.labels import label
 
 from . import output
 from .context import (
@@ -47,16 +48,6 @@ OTHER_DOCUMENT = "other"
 """A document code every request type takes besides the ones it needs."""
 
 Documents = list[tuple[str, Path]]
-
-
-def status_label(status: RequestStatus) -> str:
-    return {
-        RequestStatus.draft: _("draft"),
-        RequestStatus.submitted: _("submitted"),
-        RequestStatus.in_progress: _("in progress"),
-        RequestStatus.completed: _("completed"),
-        RequestStatus.rejected: _("rejected"),
-    }[status]
 
 
 def size_text(size: int) -> str:
@@ -178,7 +169,7 @@ def request_fields(request: Request) -> None:
         (_("Request"), request.id),
         (_("Type"), request.type_code),
         (_("Subject"), request.subject),
-        (_("Status"), status_label(request.status)),
+        (_("Status"), label(request.status)),
     ]
     if request.stage:
         rows.append((_("Stage"), request.stage))
@@ -210,7 +201,7 @@ def request_fields(request: Request) -> None:
         [
             (
                 format_datetime(change.at),
-                status_label(change.status),
+                label(change.status),
                 change.stage or "",
                 change.note or "",
             )
@@ -512,7 +503,7 @@ def list_requests(
                 r.id,
                 r.type_code,
                 r.subject,
-                status_label(r.status),
+                label(r.status),
                 r.stage or "",
                 format_datetime(r.created_at),
                 ", ".join(d.code for d in r.missing_documents),
