@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from selfcare_tui import attachments
-from selfcare_tui.attachments import AttachmentRefused, check_file, size_text, sniff
-from selfcare_tui.server import attachments as server_attachments
+from selfcare_tui.api.models import attachment_type
+from selfcare_tui.attachments import AttachmentRefused, check_file, size_text
 from selfcare_tui.server.settings import Settings
 
 from .builders import make_pdf, make_png, write
@@ -37,9 +37,16 @@ def sparse(path: Path, head: bytes, size: int) -> Path:
         (b"", None),
     ],
 )
-def test_kinds_are_recognised_as_the_server_does(head: bytes, kind: str | None) -> None:
-    assert sniff(head) == kind
-    assert server_attachments.sniff(head) == kind
+def test_kinds_are_recognised_as_the_server_does(
+    head: bytes, kind: str | None, tmp_path: Path
+) -> None:
+    """One check (api.models.attachment_type), the server's and this file check's."""
+    assert attachment_type(head) == kind
+    if kind is None:
+        with pytest.raises(AttachmentRefused):
+            check_file(sparse(tmp_path / "file.pdf", head, 100))
+    else:
+        assert check_file(sparse(tmp_path / "file.pdf", head, 100)).content_type == kind
 
 
 def test_the_limit_is_the_reference_servers() -> None:

@@ -12,17 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
+from selfcare_tui.api.models import ATTACHMENT_SIGNATURES, attachment_type
 from selfcare_tui.i18n import _, format_number
 
 MAX_BYTES: Final = 10 * 1024 * 1024
 """The reference server's default limit; a deployment's own limit is checked by its server."""
-
-SIGNATURES: Final = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-"""First bytes of each accepted kind, as the server recognises them."""
 
 TYPE_NAMES: Final = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
 
@@ -32,12 +26,7 @@ EXTENSIONS: Final = frozenset({".pdf", ".png", ".jpg", ".jpeg"})
 OTHER_DOCUMENT: Final = "other"
 """A document code every request type takes besides the ones it needs."""
 
-_HEAD = max(len(magic) for magic, _kind in SIGNATURES)
-
-
-def sniff(head: bytes) -> str | None:
-    """The content type of a file starting with `head`, None when it is no accepted kind."""
-    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+_HEAD = max(len(magic) for magic, _kind in ATTACHMENT_SIGNATURES)
 
 
 def type_name(content_type: str) -> str:
@@ -120,7 +109,7 @@ def check_file(path: Path, max_bytes: int | None = None) -> CheckedFile:
                 limit=size_text(limit),
             ),
         )
-    kind = sniff(head)
+    kind = attachment_type(head)
     if kind is None:
         raise AttachmentRefused(
             path,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Final, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -275,6 +275,22 @@ class Problem(ApiModel):
     """The item that blocks the action: a work or an outage report, as id/kind/window."""
     next_window_opens_on: dt.date | None = None
     retry_after_seconds: int | None = None
+
+
+# --- attachments -----------------------------------------------------------------------
+
+ATTACHMENT_SIGNATURES: Final = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+"""What a request's documents may be, by their first bytes (never by their name)."""
+
+
+def attachment_type(head: bytes) -> str | None:
+    """The content type of a document starting with `head`, None when it is no accepted kind:
+    the server's check, and the clients' check before a long upload."""
+    return next((kind for magic, kind in ATTACHMENT_SIGNATURES if head.startswith(magic)), None)
 
 
 # --- auth ------------------------------------------------------------------------------

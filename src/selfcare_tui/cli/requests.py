@@ -7,7 +7,6 @@ leave a half-made draft on the server.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -20,7 +19,8 @@ from selfcare_tui.api.models import (
     RequestStatus,
     RequestType,
 )
-from selfcare_tui.i18n import _, format_datetime, format_number
+from selfcare_tui.attachments import OTHER_DOCUMENT, AttachmentRefused, check_file, size_text
+from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.labels import label
 
 from . import output
@@ -40,24 +40,7 @@ from .context import (
 )
 from .translated import TranslatedGroup
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-"""The reference server's limit; it checks again, by its own setting."""
-_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-"""PDF, PNG and JPEG, recognised by their first bytes as the server does."""
-OTHER_DOCUMENT = "other"
-"""A document code every request type takes besides the ones it needs."""
-
 Documents = list[tuple[str, Path]]
-
-
-def size_text(size: int) -> str:
-    if size % (1024 * 1024) == 0:
-        return _("{size} MiB").format(size=format_number(size // (1024 * 1024)))
-    if size >= 1024 * 1024:
-        return _("{size} MiB").format(size=format_number(Decimal(size) / (1024 * 1024), 1))
-    if size >= 1024:
-        return _("{size} KiB").format(size=format_number(Decimal(size) / 1024, 1))
-    return _("{size} bytes").format(size=format_number(size))
 
 
 def _documents(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Documents:
@@ -70,34 +53,10 @@ def _documents(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
                 _("{value}: give CODE=PATH, e.g. signed_request=letter.pdf.").format(value=value)
             )
         path = Path(name).expanduser()
-        if not path.is_file():
-            raise click.BadParameter(_("{path}: no such file.").format(path=name))
         try:
-            size = path.stat().st_size
-            with path.open("rb") as file:
-                head = file.read(16)
-        except OSError as exc:
-            raise click.BadParameter(
-                _("{path}: cannot be read ({error}).").format(path=name, error=exc.strerror)
-            ) from None
-        if size > MAX_ATTACHMENT_BYTES:
-            raise click.BadParameter(
-                _(
-                    "{path} is {size} bytes; a document may be at most {limit} ({most} bytes)."
-                ).format(
-                    path=name,
-                    size=format_number(size),
-                    limit=size_text(MAX_ATTACHMENT_BYTES),
-                    most=format_number(MAX_ATTACHMENT_BYTES),
-                )
-            )
-        if not head.startswith(_SIGNATURES):
-            raise click.BadParameter(
-                _(
-                    "{path} is not a PDF, PNG or JPEG file (checked by its content, whatever "
-                    "its name says)."
-                ).format(path=name)
-            )
+            check_file(path)  # the app's file picker checks the same way
+        except AttachmentRefused as exc:
+            raise click.BadParameter(exc.message) from None
         documents.append((code.strip(), path))
     return documents
 

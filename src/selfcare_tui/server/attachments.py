@@ -6,15 +6,10 @@ import hashlib
 
 from fastapi import UploadFile
 
-from selfcare_tui.api.models import ErrorCode, FieldError
+from selfcare_tui.api.models import ErrorCode, FieldError, attachment_type
 
 from .problems import refused
 
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 ALLOWED = "PDF, PNG or JPEG"
 
 
@@ -24,10 +19,6 @@ def _size(size: int) -> str:
         if size >= unit and size % unit == 0:
             return f"{size // unit} {name}"
     return f"{size} bytes"
-
-
-def sniff(head: bytes) -> str | None:
-    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
 
 
 def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
@@ -47,7 +38,7 @@ def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
             )
         chunks.append(chunk)
     content = b"".join(chunks)
-    kind = sniff(content[:16])
+    kind = attachment_type(content[:16])
     if kind is None:
         raise refused(
             ErrorCode.attachment_type_not_allowed,
