@@ -10,6 +10,7 @@ import click
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.models import Invoice, InvoiceCopy, InvoiceStatus
 from selfcare_tui.core.file_names import document_file_name
+from selfcare_tui.core.replaced_bills import bills_replaced_by
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -267,14 +268,7 @@ def order_invoice(state: State, account: str | None, meter: str, as_json: bool) 
             meter,
         )
         ordered = await client.order_bill(number, meter_id)
-        replaced = [
-            i
-            async for i in client.iter_invoices(
-                number, status=InvoiceStatus.replaced, place_id=ordered.place_id
-            )
-            if i.replaced_by == ordered.number
-        ]
-        return ordered, replaced
+        return ordered, await bills_replaced_by(client, number, ordered)
 
     ordered, replaced = with_account(state, account, order)
     if as_json:

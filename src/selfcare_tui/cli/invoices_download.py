@@ -26,10 +26,10 @@ from rich.progress import (
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import AuthenticationError, ConnectionFailed
+from selfcare_tui.core import bulk_download as engine
 from selfcare_tui.i18n import _, format_number, ngettext
 from selfcare_tui.session import Session
 
-from . import bulk_download as engine
 from . import output
 from .context import (
     EXIT_AUTH,

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Select, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
 from selfcare_tui.core.reading_values import plain_value, reading_problem
+from selfcare_tui.core.replaced_bills import bills_replaced_by
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -682,10 +683,7 @@ class MeterForm(Vertical):
         """The estimates the server marked replaced by this bill, as it now reports them."""
         known = self.info.estimates
         try:
-            fresh = await asyncio.gather(
-                *(self.session.client.invoice(self.number, e.number) for e in known)
-            )
-            replaced = [e for e in fresh if e.replaced_by == invoice.number]
+            replaced = await bills_replaced_by(self.session.client, self.number, invoice)
         except SelfcareError:
             # Not confirmed (connection lost): the open estimates inside the new bill's period.
             replaced = [e for e in known if e.period_start >= invoice.period_start]

@@ -1,12 +1,13 @@
 """The bulk invoice download: list the invoices, skip what is on disk, fetch the rest.
 
-No click and no printing here, so the terminal app can drive the same engine with its own
-progress display (a `Listener`). Files are named `{account}_{invoice}_{issued on}.pdf`, the
-name the server's Content-Disposition gives, so a rerun finds what an earlier run fetched.
-A file on disk counts only if its size and SHA-256 match the API's; anything else (truncated,
-corrupted, changed) is fetched again. Writing is the client's job: a temp file beside the
-destination, checked against the server's Repr-Digest, renamed into place, removed on any
-error or cancellation, so no half file is ever visible.
+No click and no printing here: `selfcare invoices download` drives it with its progress
+lines (a `Listener`), and another front end can drive it with its own display. Files are
+named `{account}_{invoice}_{issued on}.pdf`, the name the server's Content-Disposition
+gives, so a rerun finds what an earlier run fetched. A file on disk counts only if its size
+and SHA-256 match the API's; anything else (truncated, corrupted, changed) is fetched again.
+Writing is the client's job: a temp file beside the destination, checked against the
+server's Repr-Digest, renamed into place, removed on any error or cancellation, so no half
+file is ever visible.
 """
 
 from __future__ import annotations
