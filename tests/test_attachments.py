@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from selfcare_tui import attachments
 from selfcare_tui.api.models import attachment_type
-from selfcare_tui.attachments import AttachmentRefused, check_file, size_text
+from selfcare_tui.core import attachments
+from selfcare_tui.core.attachments import AttachmentRefused, check_file, size_text
 from selfcare_tui.server.settings import Settings
 
 from .builders import make_pdf, make_png, write

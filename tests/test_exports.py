@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from selfcare_tui import exports
 from selfcare_tui.api import models
+from selfcare_tui.core import exports
 from selfcare_tui.server.demo import COTTAGE_ACCOUNT, FLAT_ACCOUNT
 
 from .conftest import Cli
@@ -202,7 +202,7 @@ def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monke
     def broken(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("selfcare_tui.exports.os.replace", broken)
+    monkeypatch.setattr("selfcare_tui.core.exports.os.replace", broken)
     with pytest.raises(OSError, match="disk full"):
         exports.write_atomically(tmp_path / "usage.xml", b"<feed/>")
     assert list(tmp_path.iterdir()) == []

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from selfcare_tui import statistics as stats
 from selfcare_tui.api import models
+from selfcare_tui.core import statistics as stats
 
 D = Decimal
 ADDRESS = models.Address(street="Õismäe tee 12-34", city="Tallinn", postal_code="13513")

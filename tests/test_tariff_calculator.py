@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from selfcare_tui import tariff_calculator as calc
 from selfcare_tui.api import models
+from selfcare_tui.core import tariff_calculator as calc
 
 D = Decimal
 VAT = D("0.22")

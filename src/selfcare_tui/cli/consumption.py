@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from selfcare_tui import exports
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.core import exports
 from selfcare_tui.i18n import (
     _,
     format_datetime,

@@ -37,8 +37,8 @@ from selfcare_tui.api.errors import (
     ValidationFailed,
 )
 from selfcare_tui.api.models import ErrorCode, Problem
-from selfcare_tui.blocking import blocking_text
 from selfcare_tui.config import ConfigError
+from selfcare_tui.core.blocking import blocking_text
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import (

@@ -19,7 +19,7 @@ from selfcare_tui.api.models import (
     RequestStatus,
     RequestType,
 )
-from selfcare_tui.attachments import OTHER_DOCUMENT, AttachmentRefused, check_file, size_text
+from selfcare_tui.core.attachments import OTHER_DOCUMENT, AttachmentRefused, check_file, size_text
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.labels import label
 

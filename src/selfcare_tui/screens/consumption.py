@@ -31,9 +31,9 @@ from textual.widgets import (
     TabPane,
 )
 
-from selfcare_tui import exports
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core import exports
 from selfcare_tui.i18n import _, format_date, format_datetime, format_kwh, format_number
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.loading import done_loading

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Static
 
-from selfcare_tui.attachments import (
+from selfcare_tui.core.attachments import (
     EXTENSIONS,
     AttachmentRefused,
     CheckedFile,

@@ -21,9 +21,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from selfcare_tui import downloads
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core import downloads
 from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import (
     _,

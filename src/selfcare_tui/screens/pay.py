@@ -22,9 +22,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from selfcare_tui import downloads
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ConnectionFailed, SelfcareError
+from selfcare_tui.core import downloads
 from selfcare_tui.i18n import _, format_money, ngettext
 from selfcare_tui.labels import label
 from selfcare_tui.qr import qr_text

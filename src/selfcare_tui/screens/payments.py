@@ -22,9 +22,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static
 
-from selfcare_tui import downloads
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core import downloads
 from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.i18n import _, format_date, format_money, ngettext
 from selfcare_tui.labels import label

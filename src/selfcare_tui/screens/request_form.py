@@ -38,7 +38,7 @@ from selfcare_tui.api.errors import (
     SelfcareError,
     TokenRejected,
 )
-from selfcare_tui.attachments import (
+from selfcare_tui.core.attachments import (
     OTHER_DOCUMENT,
     AttachmentRefused,
     CheckedFile,

@@ -25,9 +25,9 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Select, Static
 
-from selfcare_tui import statistics
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.core import statistics
 from selfcare_tui.i18n import _, format_kwh, format_money, format_month, format_number, ngettext
 from selfcare_tui.session import Session
 

@@ -1,7 +1,7 @@
 """Tariff packages: what each would have cost the place, and a request to change package.
 
 The calculator prices the place's own latest 12 months under every package the way the
-utility's invoices price them (selfcare_tui.tariff_calculator), so the package the place is on
+utility's invoices price them (selfcare_tui.core.tariff_calculator), so the package the place is on
 shows what its invoices came to. What the API does not say (the day/night split of a meter
 without day and night registers, the day-rate hours) is an assumption written on the screen.
 A change of package is a `package_change` request: created, then submitted, with one
@@ -25,10 +25,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
-from selfcare_tui import tariff_calculator as calc
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core import tariff_calculator as calc
 from selfcare_tui.i18n import (
     _,
     format_date,
