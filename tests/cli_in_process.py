@@ -44,6 +44,7 @@ def run_as_process(
     import keyring.core
 
     from selfcare_tui import i18n
+    from selfcare_tui.core import labels
 
     saved_environ, saved_keyring = dict(os.environ), keyring.get_keyring()
     os.environ.clear()
@@ -51,6 +52,7 @@ def run_as_process(
     time.tzset()
     i18n.locale.cache_clear()
     i18n._translation.cache_clear()
+    labels._labels.cache_clear()  # words in the language just chosen
     try:
         backend = env.get("PYTHON_KEYRING_BACKEND")
         if backend:
@@ -63,6 +65,7 @@ def run_as_process(
         keyring.set_keyring(saved_keyring)
         i18n.locale.cache_clear()
         i18n._translation.cache_clear()
+        labels._labels.cache_clear()
     stderr = result.stderr
     code = result.exit_code
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -23,11 +23,11 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_date, format_kwh, format_money
-from selfcare_tui.qr import qr_text
 from selfcare_tui.screens.invoice_detail import InvoiceDetail
 from selfcare_tui.screens.invoices import PAGE_SIZE, InvoicesScreen, parse_date
 from selfcare_tui.screens.pay import PayDialog
 from selfcare_tui.screens.switcher import AccountSwitcher
+from selfcare_tui.widgets.qr import qr_text
 
 from .conftest import NOW, LiveServer
 from .keyring_backends import MemoryKeyring

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Input, OptionList, Select
 
 from selfcare_tui.api import models
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import format_date, format_money, format_month, format_number
-from selfcare_tui.labels import label
 from selfcare_tui.screens.payments import (
     PAGE_SIZE,
     PaymentsScreen,

@@ -10,8 +10,8 @@ from textual.widgets import DirectoryTree, Input, OptionList, ProgressBar, Stati
 
 from selfcare_tui.api import models
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import format_datetime
-from selfcare_tui.labels import label
 from selfcare_tui.screens.file_picker import FilePicker
 from selfcare_tui.screens.request_detail import RequestDetailScreen
 from selfcare_tui.screens.request_form import RequestFormScreen

@@ -30,8 +30,8 @@ from .screens.login import LoggedIn, LoginScreen
 from .screens.messages import describe
 from .screens.sections import section_named, sections
 from .screens.switcher import AccountSwitcher
-from .themes import SELFCARE_THEME
 from .widgets.link_panel import SectionOpened
+from .widgets.themes import SELFCARE_THEME
 
 SWITCH_KEY = "ctrl+o"
 """Free in Textual's defaults and in Input (ctrl+p is the palette, ctrl+q quits)."""

@@ -9,8 +9,8 @@ import click
 
 from selfcare_tui import config
 from selfcare_tui.api import SelfcareClient, models
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_datetime, format_money
-from selfcare_tui.labels import label
 from selfcare_tui.session import (
     CredentialStore,
     KeyringUnavailable,

@@ -10,6 +10,7 @@ import click
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.models import Invoice, InvoiceCopy, InvoiceStatus
 from selfcare_tui.core.file_names import document_file_name
+from selfcare_tui.core.labels import label
 from selfcare_tui.core.replaced_bills import bills_replaced_by
 from selfcare_tui.i18n import (
     _,
@@ -20,7 +21,6 @@ from selfcare_tui.i18n import (
     format_percent,
     format_unit_price,
 )
-from selfcare_tui.labels import label
 
 from . import output
 from .context import (

@@ -19,8 +19,8 @@ from selfcare_tui.api.models import (
     Problem,
     Work,
 )
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.labels import label
 
 from . import output
 from .context import (

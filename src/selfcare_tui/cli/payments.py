@@ -28,8 +28,8 @@ from selfcare_tui.api.models import (
     PaymentSessionStatus,
 )
 from selfcare_tui.core.file_names import document_file_name
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_money
-from selfcare_tui.labels import label
 
 from . import output
 from .context import (

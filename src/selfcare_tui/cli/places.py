@@ -7,8 +7,8 @@ import click
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import NotFound
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_number
-from selfcare_tui.labels import label
 
 from . import output
 from .context import State, account_option, not_found, pass_state, with_account

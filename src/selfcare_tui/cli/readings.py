@@ -10,6 +10,7 @@ import click
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import RuleViolation
+from selfcare_tui.core.labels import label
 from selfcare_tui.core.reading_values import reading_problem
 from selfcare_tui.i18n import (
     _,
@@ -20,7 +21,6 @@ from selfcare_tui.i18n import (
     format_number,
     ngettext,
 )
-from selfcare_tui.labels import label
 
 from . import output
 from .context import (

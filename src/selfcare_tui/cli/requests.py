@@ -20,8 +20,8 @@ from selfcare_tui.api.models import (
     RequestType,
 )
 from selfcare_tui.core.attachments import OTHER_DOCUMENT, AttachmentRefused, check_file, size_text
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.labels import label
 
 from . import output
 from .context import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from selfcare_tui.api.models import OutageReportStatus, WorkKind
+from selfcare_tui.core.labels import label_of
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.labels import label_of
 
 
 def _when(text: str | None) -> str:

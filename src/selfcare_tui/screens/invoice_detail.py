@@ -25,6 +25,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.core import downloads
 from selfcare_tui.core.file_names import document_file_name
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -34,7 +35,6 @@ from selfcare_tui.i18n import (
     format_percent,
     format_unit_price,
 )
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.loading import done_loading
 

@@ -27,8 +27,8 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_money, locale, ngettext
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 
 from .base import AccountScreen, LoginEnded

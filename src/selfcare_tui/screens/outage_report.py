@@ -26,8 +26,8 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation, SelfcareError, ValidationFailed
 from selfcare_tui.api.models import ErrorCode
 from selfcare_tui.core.blocking import blocking_text
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 
 from .messages import describe

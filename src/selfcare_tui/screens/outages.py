@@ -23,8 +23,8 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox
 

@@ -18,6 +18,7 @@ from textual.containers import Grid
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -26,7 +27,6 @@ from selfcare_tui.i18n import (
     format_money,
     ngettext,
 )
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.chart import ConsumptionChart
 from selfcare_tui.widgets.link_panel import LinkBox, LinkPanel, SectionOpened

@@ -25,10 +25,10 @@ from textual.widgets import Button, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ConnectionFailed, SelfcareError
 from selfcare_tui.core import downloads
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_money, ngettext
-from selfcare_tui.labels import label
-from selfcare_tui.qr import qr_text
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.qr import qr_text
 
 from .messages import describe
 

@@ -26,8 +26,8 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
 from selfcare_tui.core import downloads
 from selfcare_tui.core.file_names import document_file_name
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_money, ngettext
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 
 from .base import AccountScreen, LoginEnded

@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_datetime
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 
 from .base import AccountScreen

@@ -19,8 +19,8 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation, SelfcareError
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 

@@ -21,8 +21,8 @@ from textual.widgets import Button, DataTable, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_datetime, format_number
-from selfcare_tui.labels import label
 from selfcare_tui.widgets.loading import done_loading
 
 from .base import LoginEnded

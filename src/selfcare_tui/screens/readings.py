@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core.labels import label
 from selfcare_tui.core.reading_values import plain_value, reading_problem
 from selfcare_tui.core.replaced_bills import bills_replaced_by
 from selfcare_tui.i18n import (
@@ -34,7 +35,6 @@ from selfcare_tui.i18n import (
     format_number,
     ngettext,
 )
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 
 from .base import AccountScreen, LoginEnded

@@ -19,8 +19,8 @@ from textual.widgets import Button, Footer, Header, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.attachments import size_text, type_name
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_datetime
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading

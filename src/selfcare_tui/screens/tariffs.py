@@ -29,6 +29,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core import tariff_calculator as calc
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -39,7 +40,6 @@ from selfcare_tui.i18n import (
     format_unit_price,
     ngettext,
 )
-from selfcare_tui.labels import label
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.loading import done_loading
 
