@@ -17,6 +17,8 @@ from .tui_helpers import (
     log_in,
     memory_keyring,
     overview_loaded,
+    overview_shown,
+    ready_app,
     stoppable_server,
     submit_login,
     text_of,
@@ -110,9 +112,9 @@ async def test_the_agent_answers_the_one_time_code_step(
 async def test_switch_account_with_the_key_binding(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         first_balance = text_of(pilot, "#money")
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
@@ -127,9 +129,9 @@ async def test_switch_account_with_the_key_binding(
 async def test_switch_account_from_the_command_palette(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"switch account")
         await pilot.pause(0.5)
@@ -142,9 +144,9 @@ async def test_switch_account_from_the_command_palette(
 
 
 async def test_a_mandate_is_marked(live_server: LiveServer, memory_keyring: MemoryKeyring) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
         options = app.screen.query_one(OptionList)
@@ -161,9 +163,9 @@ async def test_a_mandate_is_marked(live_server: LiveServer, memory_keyring: Memo
 async def test_a_lost_connection_offers_retry(
     stoppable_server: StoppableServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(stoppable_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, stoppable_server.base_url)
+        await overview_shown(pilot)
         stoppable_server.stop()
         await pilot.pause(0.5)
         await pilot.press("r")

@@ -15,7 +15,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_month
 from selfcare_tui.screens.consumption import ConsumptionScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
@@ -25,7 +24,7 @@ from selfcare_tui.widgets.profile_chart import ProfileChart
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app, text_of, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -65,9 +64,9 @@ def line_of(text: str, label: str) -> str:
     return next(line for line in text.splitlines() if line.startswith(label + " "))
 
 
-async def open_consumption(pilot: Pilot[None], server: str, account: str = FLAT_ACCOUNT) -> None:
-    """Log in as maria, switch to `account` if needed, and press g c as a user does."""
-    await log_in(pilot, server)
+async def open_consumption(pilot: Pilot[None], account: str = FLAT_ACCOUNT) -> None:
+    """In maria's ready app, switch to `account` if needed, and press g c as a user does."""
+    await overview_shown(pilot)
     if account != FLAT_ACCOUNT:
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountSwitcher))
@@ -102,9 +101,9 @@ async def test_months_match_the_api_for_the_chosen_years(
     async with await live_server.login("maria") as maria:
         api_2026 = (await maria.consumption(FLAT_ACCOUNT, since="2026-01", until="2026-12")).months
         api_range = (await maria.consumption(FLAT_ACCOUNT, since="2024-01", until="2025-12")).months
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url)
+        await open_consumption(pilot)
         screen = screen_of(pilot)
         # the latest year with data comes first
         assert [(r.month, r.consumption_kwh, r.estimated) for r in screen.rows] == [
@@ -136,9 +135,9 @@ async def test_the_cottage_shows_export_beside_consumption(
 ) -> None:
     async with await live_server.login("maria") as maria:
         api = await maria.consumption(COTTAGE_ACCOUNT, since="2026-01", until="2026-12")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url, COTTAGE_ACCOUNT)
+        await open_consumption(pilot, COTTAGE_ACCOUNT)
         screen = screen_of(pilot)
         assert [(r.month, r.consumption_kwh, r.export_kwh) for r in screen.rows] == [
             (m.month, m.consumption_kwh, m.export_kwh) for m in api.months
@@ -160,9 +159,9 @@ async def test_year_on_year_matches_a_hand_computation(
 ) -> None:
     async with await live_server.login("maria") as maria:
         months = {m.month: m for m in (await maria.consumption(FLAT_ACCOUNT)).months}
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url)
+        await open_consumption(pilot)
         text = bars_text(pilot)
         compared = 0
         for number in range(1, 11):
@@ -198,9 +197,9 @@ async def test_the_fifteen_minute_profile_of_a_day(
             day: await maria.intervals(COTTAGE_ACCOUNT, COTTAGE_METER, day)
             for day in (dt.date(2026, 11, 23), dt.date(2026, 11, 22), dt.date(2026, 11, 2))
         }
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url, COTTAGE_ACCOUNT)
+        await open_consumption(pilot, COTTAGE_ACCOUNT)
         await pilot.press("p")
         # the last day with remote-read data (up to 24 Nov 00:00)
         last = dt.date(2026, 11, 23)
@@ -288,9 +287,9 @@ async def test_export_csv_and_green_button_from_the_screen(
     async with await live_server.login("maria") as maria:
         api = await maria.consumption(COTTAGE_ACCOUNT, since="2026-01", until="2026-12")
         day = await maria.intervals(COTTAGE_ACCOUNT, COTTAGE_METER, dt.date(2026, 11, 23))
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url, COTTAGE_ACCOUNT)
+        await open_consumption(pilot, COTTAGE_ACCOUNT)
 
         await pilot.press("e")
         await wait_for(pilot, lambda: text_of(pilot, "#months-saved").startswith("Saved CSV"))
@@ -360,9 +359,9 @@ async def test_export_csv_and_green_button_from_the_screen(
 async def test_a_place_without_a_smart_meter_says_so(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_consumption(pilot, live_server.base_url)
+        await open_consumption(pilot)
         await pilot.press("p")
         await wait_for(pilot, lambda: screen_of(pilot).query_one("#no-smart-meter").display)
         assert "No smart meter here" in text_of(pilot, "#no-smart-meter")
@@ -379,9 +378,9 @@ async def test_a_business_chooses_one_of_its_places(
         place = places[1]
         api = await acme.consumption(account.number, place_id=place.id)
         whole = await acme.consumption(account.number)
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "acme")
+        await overview_shown(pilot)
         await pilot.press("g", "c")
         await wait_for(pilot, lambda: loaded(pilot, account.number))
         screen = screen_of(pilot)

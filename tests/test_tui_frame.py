@@ -26,6 +26,8 @@ from .tui_helpers import (
     log_in,
     memory_keyring,
     overview_loaded,
+    overview_shown,
+    ready_app,
     submit_login,
     text_of,
     wait_for,
@@ -113,9 +115,9 @@ async def test_the_switched_account_is_kept_in_the_profile(
 async def test_sections_open_from_the_go_to_menu_and_the_palette(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g")
         await wait_for(pilot, lambda: isinstance(app.screen, GoToMenu))
         await pilot.press("u")
@@ -131,9 +133,9 @@ async def test_sections_open_from_the_go_to_menu_and_the_palette(
 async def test_a_switch_elsewhere_reloads_a_section_when_shown_again(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "u")
         await wait_for(pilot, lambda: FLAT in text_of(pilot, "#facts"))
         await pilot.press("g", "o")
@@ -150,9 +152,9 @@ async def test_a_switch_elsewhere_reloads_a_section_when_shown_again(
 async def test_help_lists_the_keys_of_the_screen_in_view(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "u")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
         await pilot.press("question_mark")
@@ -181,9 +183,9 @@ async def test_state_reads_without_colour(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     """With NO_COLOR, on and off must differ in their characters, not only their colours."""
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "u")
         await wait_for(pilot, lambda: FLAT in text_of(pilot, "#facts"))
         marks = {
@@ -198,9 +200,9 @@ async def test_attach_an_account_from_the_switcher(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     number, code = ATTACHABLE_ACCOUNT
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
         await pilot.press("a")

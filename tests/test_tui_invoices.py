@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 from selfcare_tui import i18n
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_date, format_kwh, format_money
 from selfcare_tui.screens.invoice_detail import InvoiceDetail
 from selfcare_tui.screens.invoices import PAGE_SIZE, InvoicesScreen, parse_date
@@ -32,7 +31,7 @@ from selfcare_tui.widgets.qr import qr_text
 from .conftest import NOW, LiveServer
 from .keyring_backends import MemoryKeyring
 from .test_readings import plausible, submission
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -161,9 +160,9 @@ async def test_filters_show_what_the_api_returns_for_them(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     client = await live_server.login("maria")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with client, app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_invoices(pilot, FLAT)
         everything = await api_numbers(client, FLAT)
         assert shown(pilot) == everything  # 36: one page, newest first
@@ -236,9 +235,9 @@ async def test_the_list_is_paged_by_the_server(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     client = await live_server.login("acme")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with client, app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "acme")
+        await overview_shown(pilot)
         screen = await open_invoices(pilot, ACME)
         first = await client.invoices_page(ACME, limit=PAGE_SIZE)
         assert first.next_cursor is not None  # the API has more than one page
@@ -289,9 +288,9 @@ async def test_the_detail_shows_the_api_invoice_and_saves_its_pdf(
     live_server: LiveServer, memory_keyring: MemoryKeyring, downloads: Path
 ) -> None:
     client = await live_server.login("maria")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with client, app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await open_invoices(pilot, FLAT)
         number = shown(pilot)[0]
         invoice = await client.invoice(FLAT, number)
@@ -344,9 +343,9 @@ async def test_paying_through_the_processor_shows_the_invoice_paid(
     live_server: LiveServer, memory_keyring: MemoryKeyring, downloads: Path
 ) -> None:
     client = await live_server.login("maria")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with client, app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await open_invoices(pilot, FLAT)
         number = shown(pilot)[0]
         owed = await client.invoice(FLAT, number)
@@ -387,9 +386,9 @@ async def test_marked_invoices_are_paid_together(
     live_server: LiveServer, memory_keyring: MemoryKeyring, downloads: Path
 ) -> None:
     client = await live_server.login("acme")
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with client, app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "acme")
+        await overview_shown(pilot)
         await open_invoices(pilot, ACME)
         first, second = shown(pilot)[:2]
         await pilot.press("space", "down", "space")
@@ -414,9 +413,9 @@ async def test_marked_invoices_are_paid_together(
 async def test_a_mandate_without_pay_gets_the_servers_refusal(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
         options = app.screen.query_one(OptionList)
@@ -453,9 +452,9 @@ async def test_an_estimate_leads_to_the_invoice_that_replaced_it(
         assert actual is not None
         assert (await client.invoice(FLAT, estimate.number)).replaced_by == actual.number
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await open_invoices(pilot, FLAT)
         assert shown(pilot)[:2] == [actual.number, estimate.number]
         assert cells(pilot, actual.number)[0].startswith("●")  # the current one now

@@ -14,7 +14,6 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_datetime
 from selfcare_tui.screens import outages
 from selfcare_tui.screens.outage_report import OutageReportDialog
@@ -23,7 +22,7 @@ from selfcare_tui.screens.switcher import AccountSwitcher
 
 from .conftest import NOW, LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app, text_of, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -48,10 +47,8 @@ def outages_loaded(pilot: Pilot[None], account: str) -> bool:
     )
 
 
-async def open_outages(
-    pilot: Pilot[None], server: str, username: str, account: str
-) -> OutagesScreen:
-    await log_in(pilot, server, username)
+async def open_outages(pilot: Pilot[None], account: str) -> OutagesScreen:
+    await overview_shown(pilot)
     await pilot.press("g", "w")
     await wait_for(pilot, lambda: outages_loaded(pilot, account))
     screen = pilot.app.screen
@@ -115,9 +112,9 @@ async def test_works_are_the_apis_with_the_one_in_progress_first(
     struck = [p for p in places if p.id in works[0].place_ids]
     assert struck
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_outages(pilot, live_server.base_url, "acme", BUSINESS)
+        screen = await open_outages(pilot, BUSINESS)
         assert screen.data is not None
         assert [w.id for w in screen.data.works] == [w.id for w in works]
         entries = text_of(pilot, "#works").split("\n[")
@@ -155,9 +152,9 @@ async def test_an_allowed_report_is_filed_and_listed(
         before = await reports_of(client, FLAT)
         assert (await client.outage_eligibility(FLAT, flat.id)).allowed
 
-        app = SelfcareApp()
+        app = await ready_app(live_server.base_url, "maria")
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await open_outages(pilot, live_server.base_url, "maria", FLAT)
+            screen = await open_outages(pilot, FLAT)
             dialog = await open_report(pilot)
             await choose_place(pilot, dialog, flat)
             assert form_shown(dialog)
@@ -219,9 +216,9 @@ async def test_a_refusal_says_why_instead_of_the_form(
         verdict = await client.outage_eligibility(BUSINESS, place.id)
     assert not verdict.allowed
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_outages(pilot, live_server.base_url, "acme", BUSINESS)
+        await open_outages(pilot, BUSINESS)
         dialog = await open_report(pilot)
         await choose_place(pilot, dialog, place)
         text = text_of(pilot, "#eligibility")
@@ -242,9 +239,9 @@ async def test_an_invalid_phone_is_refused_beside_the_field_and_kept(
     async with client:
         flat = (await client.places(FLAT))[0]
         before = await reports_of(client, FLAT)
-        app = SelfcareApp()
+        app = await ready_app(live_server.base_url, "maria")
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_outages(pilot, live_server.base_url, "maria", FLAT)
+            await open_outages(pilot, FLAT)
             dialog = await open_report(pilot)
             await choose_place(pilot, dialog, flat)
             await pilot.press(*"Sparks at the fuse box")
@@ -276,9 +273,9 @@ async def test_a_refusal_when_sending_keeps_the_form(
     client = await live_server.login("maria")
     async with client:
         flat = (await client.places(FLAT))[0]
-        app = SelfcareApp()
+        app = await ready_app(live_server.base_url, "maria")
         async with app.run_test(size=(80, 24)) as pilot:
-            await open_outages(pilot, live_server.base_url, "maria", FLAT)
+            await open_outages(pilot, FLAT)
             dialog = await open_report(pilot)
             await choose_place(pilot, dialog, flat)
             assert form_shown(dialog)
@@ -305,9 +302,9 @@ async def test_a_mandate_without_requests_cannot_report(
 ) -> None:
     """Jaan may view Maria's flat but not make requests for it: the screen says so instead of
     offering a form the server would refuse; on his own account he may report."""
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_outages(pilot, live_server.base_url, "jaan", JAAN)
+        screen = await open_outages(pilot, JAAN)
         assert not screen.query_one("#report", Button).disabled
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
@@ -333,9 +330,9 @@ async def test_works_in_another_area_are_the_public_list(
         public = [w async for w in anonymous.iter_public_works(area="AREA-NARVA-4")]
     assert public, "the demo announces a work where no customer lives"
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "maria")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_outages(pilot, live_server.base_url, "maria", FLAT)
+        await open_outages(pilot, FLAT)
         await type_into(pilot, "#area", "AREA-NARVA-4")
         await pilot.press("enter")
         await wait_for(pilot, lambda: public[0].id in text_of(pilot, "#area-works"))

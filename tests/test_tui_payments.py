@@ -17,7 +17,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from selfcare_tui.api import models
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import format_date, format_money, format_month, format_number
 from selfcare_tui.screens.payments import (
@@ -34,9 +33,10 @@ from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
 from .tui_helpers import (
     StoppableServer,
-    log_in,
     memory_keyring,
     overview_loaded,
+    overview_shown,
+    ready_app,
     stoppable_server,
     text_of,
     wait_for,
@@ -146,9 +146,9 @@ async def test_payments_match_the_api_and_more_come_on_request(
     async with client:
         expected = [p async for p in client.iter_payments(FLAT)]
     assert len(expected) > PAGE_SIZE  # the flat has more than one page
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_payments(pilot)
         assert rows(pilot, "#payments") == [payment_row(p) for p in expected[:PAGE_SIZE]]
         assert rows(pilot, "#payments")[0] == [
@@ -182,9 +182,9 @@ async def test_has_my_payment_arrived(
         together = [p async for p in client.iter_payments(FLAT, reference="1000000313")]
         last = await client.invoice(FLAT, "INV100000031")
     assert [p.amount.amount for p in together] == [D("79.88")]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await open_payments(pilot)
         answer = await search(pilot, "1000 0003 13")  # grouped as printed: spaces ignored
         assert "Yes: a payment with reference 1000000313 has arrived." in answer
@@ -218,9 +218,9 @@ async def test_has_my_payment_arrived(
 async def test_a_lost_connection_keeps_the_reference(
     stoppable_server: StoppableServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(stoppable_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, stoppable_server.base_url)
+        await overview_shown(pilot)
         await open_payments(pilot)
         stoppable_server.stop()
         answer = await search(pilot, "1000000313")
@@ -259,9 +259,9 @@ async def test_notices_and_their_pdf(
     async with client:
         notices = [n async for n in client.iter_notices(COTTAGE)]
     assert [n.number for n in notices] == ["NT000000001", "NT000000002"]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await switch_to_cottage(pilot)
         await open_payments(pilot, COTTAGE)
         assert rows(pilot, "#notices") == [
@@ -305,9 +305,9 @@ async def test_notices_and_their_pdf(
 async def test_an_account_without_notices_says_so(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_payments(pilot)
         assert rows(pilot, "#notices") == []
         assert "No payment reminders" in text_of(pilot, "#notice-detail")
@@ -352,9 +352,9 @@ async def test_statistics_of_a_year_match_the_api(
     async with client:
         invoices = [i async for i in client.iter_invoices(FLAT)]
         payments = [p async for p in client.iter_payments(FLAT)]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "s")
         await wait_for(pilot, lambda: statistics_loaded(pilot, FLAT, 2026))
         months = rows(pilot, "#months-table")
@@ -391,9 +391,9 @@ async def test_statistics_count_notices_and_credits(
         invoices = [i async for i in client.iter_invoices(COTTAGE)]
         payments = [p async for p in client.iter_payments(COTTAGE)]
         notices = [n async for n in client.iter_notices(COTTAGE)]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await switch_to_cottage(pilot)
         await pilot.press("g", "s")
         await wait_for(pilot, lambda: statistics_loaded(pilot, COTTAGE, 2026))
@@ -424,9 +424,9 @@ async def test_only_years_with_data_are_offered(
     async with client:
         issued = sorted({i.issued_on.year async for i in client.iter_invoices("1000000003")})
     assert issued == [2025, 2026]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await pilot.press("g", "s")
         await wait_for(pilot, lambda: statistics_loaded(pilot, "1000000003", 2026))
         screen = app.screen

@@ -8,7 +8,6 @@ from textual.widgets import Button, DataTable, OptionList
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_date, format_datetime, format_number
 from selfcare_tui.screens.places import PlacesScreen
 from selfcare_tui.screens.reading_history import ReadingHistory
@@ -18,8 +17,9 @@ from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
 from .tui_helpers import (
     StoppableServer,
-    log_in,
     memory_keyring,
+    overview_shown,
+    ready_app,
     stoppable_server,
     text_of,
     wait_for,
@@ -106,9 +106,9 @@ async def test_the_flat_shows_its_place_contract_meter_and_readings(
     await client.aclose()
     assert works, "the demo announces a work in the flat's area"
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
 
         options = screen.query_one("#places", OptionList)
@@ -177,9 +177,9 @@ async def test_a_business_sees_states_works_and_a_replaced_meter(
     (current,) = [m for m in meters if m.place_id == replaced.place_id and m is not replaced]
     swapped = next(p for p in places if p.id == replaced.place_id)
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "acme")
+        await overview_shown(pilot)
         screen = await open_places(pilot, BUSINESS)
         options = screen.query_one("#places", OptionList)
         assert [o.id for o in options.options] == [p.id for p in places]
@@ -232,9 +232,9 @@ async def test_a_registers_history_matches_the_api(
         (r.read_on for r in day_readings), reverse=True
     )
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
         assert app.focused is not None and app.focused.id == "places"
         await pilot.press("enter")  # the place: on to its registers
@@ -268,9 +268,9 @@ async def test_a_registers_history_matches_the_api(
 async def test_a_register_is_chosen_with_the_mouse(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
         night = screen.register_rows[1][1]
         # Row 2 of the table (under the header): a click chooses it, a second click opens it.
@@ -292,9 +292,9 @@ async def test_switching_account_shows_the_cottages_smart_meter(
     await client.aclose()
     assert meter.smart
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
@@ -315,9 +315,9 @@ async def test_switching_account_from_a_history_closes_it(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     """A history belongs to a register of the account that was in view."""
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
         await pilot.press("h")
         await wait_for(pilot, lambda: history_loaded(pilot, 1))
@@ -334,9 +334,9 @@ async def test_switching_account_from_a_history_closes_it(
 async def test_a_failed_page_keeps_the_readings_shown(
     stoppable_server: StoppableServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(stoppable_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, stoppable_server.base_url)
+        await overview_shown(pilot)
         screen = await open_places(pilot, FLAT)
         screen.query_one("#registers", DataTable).focus()
         await pilot.press("h")

@@ -7,13 +7,12 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, OptionList
 
 from selfcare_tui.api import models
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app, text_of, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -25,8 +24,8 @@ def field(pilot: Pilot[None], name: str) -> Input:
     return pilot.app.screen.query_one(f"#{name}", Input)
 
 
-async def open_profile(pilot: Pilot[None], server: str, username: str = "maria") -> None:
-    await log_in(pilot, server, username)
+async def open_profile(pilot: Pilot[None]) -> None:
+    await overview_shown(pilot)
     await pilot.press("g", "u")
     await wait_for(
         pilot,
@@ -58,9 +57,9 @@ async def click(pilot: Pilot[None], selector: str) -> None:
 async def test_profile_update_round_trips(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot, live_server.base_url)
+        await open_profile(pilot)
         await retype(pilot, "phone", "+372 5999 0000")
         await retype(pilot, "home_address-street", "Pikk 12-3")
         await click(pilot, "#channel-sms")
@@ -79,9 +78,9 @@ async def test_a_server_refusal_is_shown_beside_the_field_and_keeps_the_form(
 ) -> None:
     async with await live_server.login("maria") as client:
         before = await client.account(FLAT)
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot, live_server.base_url)
+        await open_profile(pilot)
         await retype(pilot, "email", "")
         await retype(pilot, "phone", "+372 5000 1111")
         await click(pilot, "#channel-email")
@@ -100,9 +99,9 @@ async def test_a_bad_phone_is_refused_before_sending(
 ) -> None:
     async with await live_server.login("maria") as client:
         before = await client.account(FLAT)
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot, live_server.base_url)
+        await open_profile(pilot)
         await retype(pilot, "phone", "call me")
         await retype(pilot, "home_address-country", "Estonia")
         await pilot.press("ctrl+s")
@@ -118,9 +117,9 @@ async def test_a_bad_phone_is_refused_before_sending(
 async def test_a_separate_correspondence_address(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot, live_server.base_url)
+        await open_profile(pilot)
         same = app.screen.query_one("#same-address", Checkbox)
         assert same.value  # the demo flat has none
         await click(pilot, "#same-address")
@@ -140,9 +139,9 @@ async def test_a_separate_correspondence_address(
 async def test_a_delegate_sees_the_details_but_cannot_save(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot, live_server.base_url, "jaan")
+        await open_profile(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
         options = app.screen.query_one(OptionList)

@@ -18,7 +18,6 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from selfcare_tui.api import SelfcareClient, models
 from selfcare_tui.api.errors import ConnectionFailed
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import format_date, format_kwh, format_money, format_number
 from selfcare_tui.screens.confirm_reading import ConfirmReadingDialog
 from selfcare_tui.screens.readings import MeterForm, ReadingsScreen
@@ -29,7 +28,7 @@ from selfcare_tui.server.settings import Clock, Settings
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, overview_loaded, wait_for
+from .tui_helpers import memory_keyring, overview_loaded, overview_shown, ready_app, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -122,9 +121,9 @@ def field(pilot: Pilot[None], selector: str) -> Input:
     return pilot.app.screen.query_one(selector, Input)
 
 
-async def open_readings(pilot: Pilot[None], base_url: str) -> None:
-    """Log in and go to the section with its keys, as a user would."""
-    await log_in(pilot, base_url)
+async def open_readings(pilot: Pilot[None]) -> None:
+    """In the ready app, go to the section with its keys, as a user would."""
+    await overview_shown(pilot)
     await pilot.press("g", "r")
     await wait_for(pilot, lambda: forms_shown(pilot))
     await pilot.pause()
@@ -166,9 +165,9 @@ async def test_reading_accepted_and_consumption_shown(
         day, night = meter.registers
         before = await readings_of(api, meter)
         last_day, last_night = last_actual(before, day.id), last_actual(before, night.id)
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, window_server.base_url)
+            await open_readings(pilot)
             assert "open until 3 Dec 2026" in shown(pilot, "#window-state")
             # Prefilled with the last accepted reading (October's was an estimate).
             assert field(pilot, f"#value-{day.id}").value == plain(last_day.value)
@@ -204,9 +203,9 @@ async def test_reading_below_the_previous_is_refused_beside_its_field(
         day, night = meter.registers
         before = await readings_of(api, meter)
         last_day, last_night = last_actual(before, day.id), last_actual(before, night.id)
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, window_server.base_url)
+            await open_readings(pilot)
 
             # Below the reading the form shows: refused before anything is sent.
             low = plain(last_day.value - 100)
@@ -249,9 +248,9 @@ async def test_too_many_decimals_are_refused_naming_the_field(
         meter = await flat_meter(api)
         day, night = meter.registers
         before = await readings_of(api, meter)
-        app = SelfcareApp()
+        app = await ready_app(live_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, live_server.base_url)
+            await open_readings(pilot)
             precise = f"{last_actual(before, night.id).value + 10:.0f}.25"
             await fill_form(pilot, meter, OUTSIDE_DAY, last_actual(before, day.id).value, precise)
             await pilot.press("enter")
@@ -274,9 +273,9 @@ async def test_implausible_jump_is_confirmed_in_a_dialog(
         last_day, last_night = last_actual(before, day.id), last_actual(before, night.id)
         days = (IN_WINDOW.date() - last_day.read_on).days
         jump = last_day.value + 40 * days  # 40 kWh a day on a register that counts about 5
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, window_server.base_url)
+            await open_readings(pilot)
             await fill_form(pilot, meter, WINDOW_DAY, jump, last_night.value + 50)
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmReadingDialog))
@@ -316,9 +315,9 @@ async def test_implausible_jump_is_confirmed_in_a_dialog(
 async def test_a_smart_meter_needs_no_reading(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
         options = app.screen.query_one(OptionList)
@@ -343,9 +342,9 @@ async def test_order_a_bill_on_the_reading_replaces_the_estimate(
         day, night = meter.registers
         before = await readings_of(api, meter)
         estimate = await open_estimate(api)
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, window_server.base_url)
+            await open_readings(pilot)
             assert estimate.number in shown(pilot, f"#estimates-{meter.id}")
             values = (
                 last_actual(before, day.id).value + Decimal("150.4"),
@@ -384,9 +383,9 @@ async def test_closed_window_is_explained_and_a_bill_order_sends_anyway(
         day, night = meter.registers
         before = await readings_of(api, meter)
         estimate = await open_estimate(api)
-        app = SelfcareApp()
+        app = await ready_app(live_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, live_server.base_url)
+            await open_readings(pilot)
             assert "closed. It opens on 30 Nov 2026" in shown(pilot, "#window-state")
             note = shown(pilot, f"#window-note-{meter.id}")
             assert "Readings can be sent from 30 Nov 2026" in note
@@ -428,9 +427,9 @@ async def test_a_lost_answer_is_resent_once_and_keeps_the_values(
         meter = await flat_meter(api)
         day, night = meter.registers
         before = await readings_of(api, meter)
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url)
         async with app.run_test(size=SIZE) as pilot:
-            await open_readings(pilot, window_server.base_url)
+            await open_readings(pilot)
             assert app.session is not None
             client = app.session.client
             real = client.submit_readings
@@ -471,9 +470,9 @@ async def test_many_meters_one_form_at_a_time_keeping_what_was_typed(
 ) -> None:
     async with await window_server.login("acme") as api:
         first, second, *_rest = await api.meters(BUSINESS_ACCOUNT)
-        app = SelfcareApp()
+        app = await ready_app(window_server.base_url, "acme")
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot, window_server.base_url, "acme")
+            await overview_shown(pilot)
             await pilot.press("g", "r")
             await wait_for(pilot, lambda: forms_shown(pilot, BUSINESS_ACCOUNT))
             choice = app.screen.query_one("#meter-choice", Select)

@@ -9,7 +9,6 @@ from textual.pilot import Pilot
 from textual.widgets import DirectoryTree, Input, OptionList, ProgressBar, Static
 
 from selfcare_tui.api import models
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import format_datetime
 from selfcare_tui.screens.file_picker import FilePicker
@@ -21,7 +20,7 @@ from selfcare_tui.screens.switcher import AccountSwitcher
 from .builders import make_pdf, make_png, write
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app, text_of, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -141,9 +140,9 @@ async def list_mine(live_server: LiveServer) -> list[models.Request]:
 async def test_a_request_with_two_documents_is_sent_and_its_history_shown(
     live_server: LiveServer, memory_keyring: MemoryKeyring, home: Path
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_requests(pilot, FLAT)
         form = await open_form(pilot, screen, "general")
         assert "Signed request" in form_text(pilot, "#doc-0")
@@ -204,9 +203,9 @@ async def test_bad_files_are_refused_by_name_and_the_form_is_kept(
     with big.open("wb") as file:  # sparse: over the limit without writing 10 MiB
         file.write(b"%PDF-1.4\n")
         file.truncate(10 * 1024 * 1024 + 1)
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_requests(pilot, FLAT)
         form = await open_form(pilot, screen, "general")
         await pilot.press(*"Invoices by post")
@@ -263,9 +262,9 @@ async def test_a_file_the_server_refuses_keeps_the_form_and_the_other_document(
     # This deployment allows less than the app's own limit: the server's refusal is shown.
     live_server.settings.attachment_max_bytes = pdf_size + 10
     assert scan.stat().st_size > pdf_size + 10
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         screen = await open_requests(pilot, FLAT)
         form = await open_form(pilot, screen, "general")
         await pilot.press(*"Invoices by post")
@@ -312,9 +311,9 @@ async def test_the_grid_connection_shows_stage_history_and_missing_documents(
         expected = await client.request(BUSINESS, "RQ000000001")
     finally:
         await client.aclose()
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "acme")
+        await overview_shown(pilot)
         screen = await open_requests(pilot, BUSINESS)
         listing = screen.query_one("#requests", OptionList)
         headings = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
@@ -354,9 +353,9 @@ async def test_the_change_of_holder_form_lists_its_documents_and_a_draft_is_take
     finally:
         await client.aclose()
     change = guide["change_of_holder"]
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         screen = await open_requests(pilot, JAAN)
         await pilot.press("n")
         await highlight(pilot, screen.query_one("#types", OptionList), "change_of_holder")
@@ -421,9 +420,9 @@ async def test_the_change_of_holder_form_lists_its_documents_and_a_draft_is_take
 async def test_a_mandate_without_requests_reads_but_does_not_write(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountSwitcher))
         options = pilot.app.screen.query_one(OptionList)

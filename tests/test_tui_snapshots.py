@@ -19,7 +19,7 @@ from selfcare_tui.screens.switcher import AccountSwitcher
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -42,9 +42,10 @@ def test_overview_snapshot(
     size: tuple[int, int],
 ) -> None:
     async def logged_in(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
 
-    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=logged_in)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=size, run_before=logged_in)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -55,20 +56,21 @@ def test_switcher_snapshot(
     size: tuple[int, int],
 ) -> None:
     async def switcher_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountSwitcher))
         options = pilot.app.screen.query_one(OptionList)
         await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
 
-    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=switcher_open)
+    app = ready_app_for_snapshot(live_server.base_url, "jaan")
+    assert snap_compare(app, terminal_size=size, run_before=switcher_open)
 
 
 def test_profile_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def profile_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "u")
         await wait_for(
             pilot,
@@ -78,15 +80,17 @@ def test_profile_snapshot(
             ),
         )
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=profile_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=profile_open)
 
 
 def test_go_to_menu_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def menu_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, GoToMenu))
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=menu_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=menu_open)

@@ -13,14 +13,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.consumption import ConsumptionScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 from selfcare_tui.server.demo import COTTAGE_ACCOUNT, FLAT_ACCOUNT
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -35,7 +34,7 @@ def test_consumption_snapshot(
     account: str,
 ) -> None:
     async def consumption_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         if account != FLAT_ACCOUNT:
             await pilot.press("ctrl+o")
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountSwitcher))
@@ -56,4 +55,5 @@ def test_consumption_snapshot(
 
         await wait_for(pilot, loaded)
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=consumption_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=consumption_open)

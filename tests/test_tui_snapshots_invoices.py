@@ -10,12 +10,11 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.invoices import InvoicesScreen
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -26,7 +25,7 @@ def test_invoices_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def invoices_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await pilot.press("g", "i")
 
         def loaded() -> bool:
@@ -39,4 +38,5 @@ def test_invoices_snapshot(
 
         await wait_for(pilot, loaded)
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=invoices_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=invoices_open)

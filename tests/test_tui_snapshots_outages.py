@@ -12,14 +12,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens import outages
 from selfcare_tui.screens.outage_report import OutageReportDialog
 from selfcare_tui.screens.outages import OutagesScreen
 
 from .conftest import NOW, LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, text_of, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -34,8 +33,9 @@ def server_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outages, "now", lambda: NOW)
 
 
-async def _outages_open(pilot: Pilot[None], server: str) -> None:
-    await log_in(pilot, server, "acme")
+async def _outages_open(pilot: Pilot[None]) -> None:
+    """In acme's ready app, go to outages and works."""
+    await overview_shown(pilot)
     await pilot.press("g", "w")
 
     def loaded() -> bool:
@@ -54,16 +54,17 @@ def test_outages_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def outages_open(pilot: Pilot[None]) -> None:
-        await _outages_open(pilot, live_server.base_url)
+        await _outages_open(pilot)
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=outages_open)
+    app = ready_app_for_snapshot(live_server.base_url, "acme")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=outages_open)
 
 
 def test_report_refused_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def refused(pilot: Pilot[None]) -> None:
-        await _outages_open(pilot, live_server.base_url)
+        await _outages_open(pilot)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, OutageReportDialog))
         chooser = pilot.app.screen.query_one("#place", Select)
@@ -72,4 +73,5 @@ def test_report_refused_snapshot(
         await wait_for(pilot, lambda: "Blocked by" in text_of(pilot, "#eligibility"))
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=refused)
+    app = ready_app_for_snapshot(live_server.base_url, "acme")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=refused)

@@ -10,8 +10,6 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from selfcare_tui.app import SelfcareApp
-
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
 from .test_tui_payments import (
@@ -21,7 +19,7 @@ from .test_tui_payments import (
     statistics_loaded,
     switch_to_cottage,
 )
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -32,19 +30,20 @@ def test_payments_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def payments_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await switch_to_cottage(pilot)
         await open_payments(pilot, COTTAGE)
         await search(pilot, "1000000724")
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=payments_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=payments_open)
 
 
 def test_statistics_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def statistics_open(pilot: Pilot[None]) -> None:
-        await log_in(pilot, live_server.base_url)
+        await overview_shown(pilot)
         await switch_to_cottage(pilot)
         await pilot.press("g", "s")
         await wait_for(pilot, lambda: statistics_loaded(pilot, COTTAGE, 2026))
@@ -52,4 +51,5 @@ def test_statistics_snapshot(
         pilot.app.screen.query_one("#months-panel").scroll_visible(top=True, animate=False)
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=statistics_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=statistics_open)

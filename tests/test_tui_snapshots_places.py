@@ -12,13 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from selfcare_tui.api import models
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.places import PlacesScreen
 from selfcare_tui.screens.reading_history import ReadingHistory
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -27,10 +26,9 @@ SnapCompare = Callable[..., bool]
 FLAT, BUSINESS = "1000000001", "2000000001"
 
 
-async def _places_open(
-    pilot: Pilot[None], server: str, username: str = "maria", account: str = FLAT
-) -> None:
-    await log_in(pilot, server, username)
+async def _places_open(pilot: Pilot[None], account: str = FLAT) -> None:
+    """In the ready app, go to places and meters (of `account`)."""
+    await overview_shown(pilot)
     await pilot.press("g", "m")
 
     def loaded() -> bool:
@@ -52,9 +50,10 @@ def test_places_snapshot(
     size: tuple[int, int],
 ) -> None:
     async def places_open(pilot: Pilot[None]) -> None:
-        await _places_open(pilot, live_server.base_url)
+        await _places_open(pilot)
 
-    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=places_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=size, run_before=places_open)
 
 
 def test_many_places_snapshot(
@@ -68,7 +67,7 @@ def test_many_places_snapshot(
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def disconnected_chosen(pilot: Pilot[None]) -> None:
-        await _places_open(pilot, live_server.base_url, "acme", BUSINESS)
+        await _places_open(pilot, BUSINESS)
         screen = pilot.app.screen
         assert isinstance(screen, PlacesScreen) and screen.data is not None
         states = [p.state for p in screen.data.places]
@@ -83,14 +82,15 @@ def test_many_places_snapshot(
         )
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=disconnected_chosen)
+    app = ready_app_for_snapshot(live_server.base_url, "acme")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=disconnected_chosen)
 
 
 def test_reading_history_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def history_open(pilot: Pilot[None]) -> None:
-        await _places_open(pilot, live_server.base_url)
+        await _places_open(pilot)
         pilot.app.screen.query_one("#registers", DataTable).focus()
         await pilot.press("h")
 
@@ -100,4 +100,5 @@ def test_reading_history_snapshot(
 
         await wait_for(pilot, loaded)
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=history_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=history_open)

@@ -12,14 +12,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.confirm_reading import ConfirmReadingDialog
 from selfcare_tui.screens.readings import MeterForm
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
 from .test_tui_readings import OUTSIDE_DAY, WINDOW_DAY, open_readings, type_into, window_server
-from .tui_helpers import memory_keyring, wait_for
+from .tui_helpers import memory_keyring, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring", "window_server"]  # fixtures
 
@@ -31,8 +30,8 @@ def the_form(pilot: Pilot[None]) -> MeterForm:
     return form
 
 
-async def readings_on(pilot: Pilot[None], base_url: str, day: str) -> MeterForm:
-    await open_readings(pilot, base_url)
+async def readings_on(pilot: Pilot[None], day: str) -> MeterForm:
+    await open_readings(pilot)
     form = the_form(pilot)
     await type_into(pilot, f"#date-{form.info.meter.id}", day)
     return form
@@ -48,18 +47,19 @@ def test_open_window_snapshot(
     size: tuple[int, int],
 ) -> None:
     async def ready(pilot: Pilot[None]) -> None:
-        form = await readings_on(pilot, window_server.base_url, WINDOW_DAY)
+        form = await readings_on(pilot, WINDOW_DAY)
         form.query_one(f"#value-{form.info.meter.registers[0].id}").focus()
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=ready)
+    app = ready_app_for_snapshot(window_server.base_url)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 def test_closed_window_with_refusals_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def refused(pilot: Pilot[None]) -> None:
-        form = await readings_on(pilot, live_server.base_url, OUTSIDE_DAY)
+        form = await readings_on(pilot, OUTSIDE_DAY)
         day, night = form.info.meter.registers
         await type_into(pilot, f"#value-{day.id}", "123.45")
         await type_into(pilot, f"#value-{night.id}", "1")
@@ -69,14 +69,15 @@ def test_closed_window_with_refusals_snapshot(
         )
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=(120, 40), run_before=refused)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=refused)
 
 
 def test_implausible_dialog_snapshot(
     snap_compare: SnapCompare, window_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def asked(pilot: Pilot[None]) -> None:
-        form = await readings_on(pilot, window_server.base_url, WINDOW_DAY)
+        form = await readings_on(pilot, WINDOW_DAY)
         day, _night = form.info.meter.registers
         last = form.info.last_actual[day.id]
         assert last is not None
@@ -85,4 +86,5 @@ def test_implausible_dialog_snapshot(
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmReadingDialog))
         await pilot.pause()
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=asked)
+    app = ready_app_for_snapshot(window_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=asked)

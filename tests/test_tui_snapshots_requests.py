@@ -11,14 +11,13 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.request_detail import RequestDetailScreen
 from selfcare_tui.screens.request_form import RequestFormScreen
 from selfcare_tui.screens.requests import RequestsScreen
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, wait_for
+from .tui_helpers import memory_keyring, overview_shown, ready_app_for_snapshot, wait_for
 
 __all__ = ["memory_keyring"]  # fixture
 
@@ -26,8 +25,9 @@ SnapCompare = Callable[..., bool]
 FLAT, BUSINESS = "1000000001", "2000000001"
 
 
-async def _requests_open(pilot: Pilot[None], server: str, username: str, account: str) -> None:
-    await log_in(pilot, server, username)
+async def _requests_open(pilot: Pilot[None], account: str) -> None:
+    """In the ready app, go to requests (of `account`)."""
+    await overview_shown(pilot)
     await pilot.press("g", "q")
 
     def loaded() -> bool:
@@ -53,33 +53,36 @@ def test_requests_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def requests_open(pilot: Pilot[None]) -> None:
-        await _requests_open(pilot, live_server.base_url, "acme", BUSINESS)
+        await _requests_open(pilot, BUSINESS)
         await _highlight(pilot, pilot.app.screen.query_one("#types", OptionList), "grid_connection")
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=requests_open)
+    app = ready_app_for_snapshot(live_server.base_url, "acme")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=requests_open)
 
 
 def test_request_form_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def form_open(pilot: Pilot[None]) -> None:
-        await _requests_open(pilot, live_server.base_url, "maria", FLAT)
+        await _requests_open(pilot, FLAT)
         await _highlight(pilot, pilot.app.screen.query_one("#types", OptionList), "general")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestFormScreen))
         await pilot.press(*"Invoices by post")
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=form_open)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=form_open)
 
 
 def test_request_detail_snapshot(
     snap_compare: SnapCompare, live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
     async def detail_open(pilot: Pilot[None]) -> None:
-        await _requests_open(pilot, live_server.base_url, "acme", BUSINESS)
+        await _requests_open(pilot, BUSINESS)
         await pilot.press("l")
         await _highlight(pilot, pilot.app.screen.query_one("#requests", OptionList), "RQ000000001")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestDetailScreen))
 
-    assert snap_compare(SelfcareApp(), terminal_size=(80, 24), run_before=detail_open)
+    app = ready_app_for_snapshot(live_server.base_url, "acme")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=detail_open)

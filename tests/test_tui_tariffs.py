@@ -13,13 +13,19 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Select
 
 from selfcare_tui.api import SelfcareClient, models
-from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.switcher import AccountSwitcher
 from selfcare_tui.screens.tariffs import ChangePackageDialog, TariffsScreen
 
 from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
-from .tui_helpers import log_in, memory_keyring, text_of, wait_for
+from .tui_helpers import (
+    memory_keyring,
+    overview_shown,
+    ready_app,
+    ready_app_for_snapshot,
+    text_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.anyio
 __all__ = ["memory_keyring"]  # fixture
@@ -41,8 +47,8 @@ def loaded(pilot: Pilot[None], place_id: str | None = None) -> bool:
     return screen.query_one("#products", DataTable).row_count > 0
 
 
-async def open_tariffs(pilot: Pilot[None], base_url: str, username: str = "maria") -> None:
-    await log_in(pilot, base_url, username)
+async def open_tariffs(pilot: Pilot[None]) -> None:
+    await overview_shown(pilot)
     await pilot.press("g", "t")
     await wait_for(pilot, lambda: loaded(pilot))
 
@@ -123,9 +129,9 @@ async def test_the_calculator_prices_the_last_12_months_as_the_invoices_do(
     best = min(expected, key=lambda code: expected[code])
     assert best == "SOLAR"  # the demo flat: lower energy prices outweigh the higher fee
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tariffs(pilot, live_server.base_url)
+        await open_tariffs(pilot)
         assert "Your package: Day and night" in text_of(pilot, "#current")
         assert "your package" in row(pilot, "DAYNIGHT")[0]
         assert "cheapest" in row(pilot, best)[0]
@@ -150,9 +156,9 @@ async def test_the_calculator_prices_the_last_12_months_as_the_invoices_do(
 async def test_a_package_change_is_requested_and_its_status_shown(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tariffs(pilot, live_server.base_url)
+        await open_tariffs(pilot)
         table = app.screen.query_one("#products", DataTable)
         assert table.has_focus
         await pilot.press(*["down"] * table.get_row_index("UNIVERSAL"))
@@ -191,9 +197,9 @@ async def test_a_package_change_is_requested_and_its_status_shown(
 async def test_a_mandate_without_requests_is_told_and_nothing_is_sent(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot, live_server.base_url, "jaan")
+        await overview_shown(pilot)
         await switch_to(pilot, FLAT)
         await pilot.press("g", "t")
         await wait_for(pilot, lambda: loaded(pilot) and FLAT in (app.screen.sub_title or ""))
@@ -212,9 +218,9 @@ async def test_a_mandate_without_requests_is_told_and_nothing_is_sent(
 async def test_a_smart_meter_split_is_measured_and_its_assumption_stated(
     live_server: LiveServer, memory_keyring: MemoryKeyring
 ) -> None:
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tariffs(pilot, live_server.base_url)
+        await open_tariffs(pilot)
         await switch_to(pilot, COTTAGE)
         await wait_for(pilot, lambda: loaded(pilot) and "Solar" in text_of(pilot, "#current"))
         basis = text_of(pilot, "#basis")
@@ -239,9 +245,9 @@ async def test_a_business_chooses_the_place(
         net = r(m.consumption_kwh * universal.day_price.amount) + r(universal.monthly_fee.amount)
         total += net + r(net * Decimal("0.22"))
 
-    app = SelfcareApp()
+    app = await ready_app(live_server.base_url, "acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_tariffs(pilot, live_server.base_url, "acme")
+        await open_tariffs(pilot)
         assert places[0].address.street in text_of(pilot, "#place-line")
         await pilot.press("p")  # opens the place list
         select = app.screen.query_one("#place", Select)
@@ -261,6 +267,7 @@ def test_tariffs_snapshot(
     size: tuple[int, int],
 ) -> None:
     async def opened(pilot: Pilot[None]) -> None:
-        await open_tariffs(pilot, live_server.base_url)
+        await open_tariffs(pilot)
 
-    assert snap_compare(SelfcareApp(), terminal_size=size, run_before=opened)
+    app = ready_app_for_snapshot(live_server.base_url)
+    assert snap_compare(app, terminal_size=size, run_before=opened)

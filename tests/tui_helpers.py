@@ -1,22 +1,27 @@
-"""Driving the terminal app in tests: an isolated config and keyring, and the login form."""
+"""Driving the terminal app in tests: an isolated config and keyring, a ready session, and
+the login form."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.server.run import BackgroundServer
 from selfcare_tui.server.settings import Clock, Settings
+from selfcare_tui.session import password_session
 
 from .conftest import NOW
 from .keyring_backends import MemoryKeyring
@@ -101,6 +106,32 @@ def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
     return "Balance" in money and not screen.query_one("#body").loading
 
 
+async def overview_shown(pilot: Pilot[None], account: str | None = None) -> None:
+    """Wait until the overview (of `account`, if given) is loaded: where every login lands."""
+    await wait_for(pilot, lambda: overview_loaded(pilot, account))
+
+
+async def ready_app(server: str, username: str = "maria", **kwargs: Any) -> SelfcareApp:
+    """The app started from a ready session, as `selfcare demo` starts it.
+
+    App tests start here: typing into the login form takes about 2 s a test. The session
+    lives only for the run: nothing goes to the keyring or the config file, so the tests of
+    logging in and of what it keeps (the keyring, the saved profile and account, the code
+    step, the form's messages) use the form (`log_in`). Wait with `overview_shown` before
+    pressing keys: the app opens the overview itself.
+    """
+    session = await password_session(server, username, f"{username}-demo")
+    return SelfcareApp(session=session, **kwargs)
+
+
+def ready_app_for_snapshot(server: str, username: str = "maria", **kwargs: Any) -> SelfcareApp:
+    """`ready_app` for the snapshot tests, which are not async: snap_compare runs the app in
+    an event loop of its own (the session's client is fresh, so it may be used there)."""
+    session = asyncio.run(password_session(server, username, f"{username}-demo"))
+    return SelfcareApp(session=session, **kwargs)
+
+
 async def log_in(pilot: Pilot[None], server: str, username: str = "maria") -> None:
+    """Log in through the form, as a user does; for the tests of logging in."""
     await submit_login(pilot, server, username, f"{username}-demo")
-    await wait_for(pilot, lambda: overview_loaded(pilot))
+    await overview_shown(pilot)
