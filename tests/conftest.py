@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class LiveServer:
     base_url: str
     settings: Settings
     database: Path
+    server: BackgroundServer
+    """For the tests that stop it, to see what a lost connection does."""
 
     @property
     def clock(self) -> Clock:
@@ -40,6 +43,10 @@ class LiveServer:
 
     def client(self, **kwargs: object) -> SelfcareClient:
         return SelfcareClient(self.base_url, **kwargs)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        """Stop it before the test ends (stopping twice is harmless)."""
+        self.server.stop()
 
     async def login(self, username: str, password: str | None = None) -> SelfcareClient:
         client = self.client(retries=0)
@@ -61,19 +68,34 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
-    database = tmp_path / "server.sqlite3"
-    shutil.copy(demo_database, database)
-    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
+@contextmanager
+def serving(settings: Settings, database: Path = Path(os.devnull)) -> Iterator[LiveServer]:
+    """Every test's backend: on a free loopback port, inside the contract guard. When it
+    stops, each answer it gave must be one the published contract lists for its operation.
+    (`database` is the SQLite file, for tests that read it; none for PostgreSQL.)"""
     server = BackgroundServer(settings, wrap=ContractGuard).start()
     try:
-        yield LiveServer(server.url, settings, database)
+        yield LiveServer(server.url, settings, database, server)
     finally:
         server.stop()
-    # Every problem the test provoked is one the published contract lists for its operation.
     assert isinstance(server.asgi, ContractGuard)
     assert server.asgi.violations == [], "\n".join(server.asgi.violations)
+
+
+@contextmanager
+def serving_demo_copy(
+    demo_database: Path, database: Path, now: dt.datetime = NOW
+) -> Iterator[LiveServer]:
+    """`serving` on a copy of the seeded demo database, the server's clock frozen at `now`."""
+    shutil.copy(demo_database, database)
+    with serving(Settings(database_url=f"sqlite:///{database}", clock=Clock(now)), database) as s:
+        yield s
+
+
+@pytest.fixture
+def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    with serving_demo_copy(demo_database, tmp_path / "server.sqlite3") as server:
+        yield server
 
 
 @pytest.fixture

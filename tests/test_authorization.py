@@ -44,11 +44,10 @@ from selfcare_tui.server.demo import (
     FLAT_ACCOUNT,
     JAAN_ACCOUNT,
 )
-from selfcare_tui.server.run import BackgroundServer
 from selfcare_tui.server.security import hash_password
 from selfcare_tui.server.settings import Clock, Settings
 
-from .conftest import NOW, LiveServer
+from .conftest import NOW, LiveServer, serving
 
 pytestmark = pytest.mark.anyio
 
@@ -161,11 +160,8 @@ def matrix_server(
     shutil.copy(demo_database, database)
     _add_rows_the_api_cannot_create(database)
     settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server = BackgroundServer(settings).start()
-    try:
-        yield LiveServer(server.url, settings, database)
-    finally:
-        server.stop()
+    with serving(settings, database) as server:
+        yield server
 
 
 async def _ids(maria: SelfcareClient, number: str, mandate_id: str) -> AccountIds:

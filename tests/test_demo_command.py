@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from selfcare_tui.app import SelfcareApp
-from selfcare_tui.server.run import BackgroundServer, seed_if_empty
+from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 from selfcare_tui.session import password_session
 
-from .conftest import NOW
+from .conftest import NOW, serving
 from .tui_helpers import overview_loaded, text_of, wait_for
 
 
@@ -21,9 +21,8 @@ def test_the_demo_session_opens_the_overview_logged_in(tmp_path: Path) -> None:
     """Logged in on one event loop, used by the app on another: exactly what the demo does."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}", clock=Clock(NOW))
     seed_if_empty(settings, 0)
-    server = BackgroundServer(settings).start()
-    try:
-        session = asyncio.run(password_session(server.url, "maria", "maria-demo"))
+    with serving(settings) as server:
+        session = asyncio.run(password_session(server.base_url, "maria", "maria-demo"))
         app = SelfcareApp(session=session)
 
         async def run() -> str:
@@ -34,7 +33,5 @@ def test_the_demo_session_opens_the_overview_logged_in(tmp_path: Path) -> None:
                 return app.account.number
 
         assert asyncio.run(run()) == "1000000001"
-    finally:
-        server.stop()
     with pytest.raises(OSError):  # quitting the demo stops its backend
-        socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        socket.create_connection(("127.0.0.1", server.server.port), timeout=1).close()

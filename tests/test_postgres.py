@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import subprocess
 import time
 import uuid
@@ -33,11 +32,11 @@ from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACC
 from selfcare_tui.server.payments import settle_session
 from selfcare_tui.server.reading_rules import check_submission
 from selfcare_tui.server.routes.outages import eligibility
-from selfcare_tui.server.run import BackgroundServer, seed_if_empty
+from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
 from .builders import make_pdf, write
-from .conftest import NOW, LiveServer
+from .conftest import NOW, LiveServer, serving
 from .test_authorization import login
 from .test_contract import control_characters_are_refused_naming_the_field
 from .test_invoices_payments import (
@@ -140,12 +139,11 @@ def pg_server(postgres: Postgres, postgres_demo: str) -> Iterator[LiveServer]:
     settings = Settings(
         database_url=postgres.create_database(name, template=postgres_demo), clock=Clock(NOW)
     )
-    server = BackgroundServer(settings).start()
     try:
         # No SQLite file here: helpers that read one must not be used with this server.
-        yield LiveServer(server.url, settings, Path(os.devnull))
+        with serving(settings) as server:
+            yield server
     finally:
-        server.stop()
         postgres.drop_database(name)
 
 

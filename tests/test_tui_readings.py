@@ -7,7 +7,6 @@ against `window_server`, the same demo data with the server's clock at 2026-11-3
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +22,8 @@ from selfcare_tui.screens.confirm_reading import ConfirmReadingDialog
 from selfcare_tui.screens.readings import MeterForm, ReadingsScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT
-from selfcare_tui.server.run import BackgroundServer
-from selfcare_tui.server.settings import Clock, Settings
 
-from .conftest import LiveServer
+from .conftest import LiveServer, serving_demo_copy
 from .keyring_backends import MemoryKeyring
 from .tui_helpers import memory_keyring, overview_loaded, overview_shown, ready_app, wait_for
 
@@ -44,14 +41,8 @@ SIZE = (80, 24)
 @pytest.fixture
 def window_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
     """The demo data with the server's clock frozen inside the reading window."""
-    database = tmp_path / "window.sqlite3"
-    shutil.copy(demo_database, database)
-    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(IN_WINDOW))
-    server = BackgroundServer(settings).start()
-    try:
-        yield LiveServer(server.url, settings, database)
-    finally:
-        server.stop()
+    with serving_demo_copy(demo_database, tmp_path / "window.sqlite3", IN_WINDOW) as server:
+        yield server
 
 
 # --- the API side ------------------------------------------------------------------------

@@ -4,10 +4,8 @@ the login form."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,9 @@ from textual.widgets import Input, Static
 from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
-from selfcare_tui.server.run import BackgroundServer
-from selfcare_tui.server.settings import Clock, Settings
 from selfcare_tui.session import password_session
 
-from .conftest import NOW
+from .conftest import LiveServer
 from .keyring_backends import MemoryKeyring
 
 
@@ -43,26 +39,14 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     time.tzset()
 
 
-@dataclass
-class StoppableServer:
-    base_url: str
-    server: BackgroundServer
-
-    def stop(self) -> None:
-        self.server.stop()
+StoppableServer = LiveServer
+"""A live server a test may stop (`.stop()`), to see what the app says when the connection is
+lost."""
 
 
 @pytest.fixture
-def stoppable_server(demo_database: Path, tmp_path: Path) -> Iterator[StoppableServer]:
-    """A live server a test may stop, to see what the app says when the connection is lost."""
-    database = tmp_path / "stoppable.sqlite3"
-    shutil.copy(demo_database, database)
-    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(NOW))
-    server = BackgroundServer(settings).start()
-    try:
-        yield StoppableServer(server.url, server)
-    finally:
-        server.stop()
+def stoppable_server(live_server: LiveServer) -> LiveServer:
+    return live_server
 
 
 async def wait_for(pilot: Pilot[None], ready: Callable[[], bool], limit: float = 15) -> None:
