@@ -16,13 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, TypeVar
 
-from rich.text import Text
 from textual import on
-from textual.app import ComposeResult, RenderResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
-from textual.widget import Widget
 from textual.widgets import DataTable, Label, Select, Static
 
 from selfcare_tui.api import models
@@ -30,11 +27,15 @@ from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.core import statistics
 from selfcare_tui.i18n import _, format_kwh, format_money, format_month, format_number, ngettext
 from selfcare_tui.session import Session
+from selfcare_tui.widgets import bars
+from selfcare_tui.widgets.bars import draw_bar as draw_bar  # `as`: the tests import it from here
+from selfcare_tui.widgets.statistics.bar_chart import Bar, BarGroup
+from selfcare_tui.widgets.statistics.bar_chart import BarChart as BarChart  # tests import it too
 
 from .base import AccountScreen
 
 T = TypeVar("T")
-INVOICED_BAR, PAID_BAR, KWH_BAR = "█", "▒", "■"
+INVOICED_BAR, PAID_BAR, KWH_BAR = bars.FULL, bars.SHADED, "■"
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -118,100 +119,6 @@ async def load_statistics(
 
 async def _all(items: AsyncIterator[T]) -> list[T]:
     return [item async for item in items]
-
-
-# --- the chart -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    series: str
-    """The series' name, written on the line: the bars read without colour or a legend."""
-    value: Decimal
-    text: str
-    """The value as the user reads it (money, kWh)."""
-    fill: str
-    """The character the bar is drawn with."""
-
-
-@dataclass(frozen=True)
-class BarGroup:
-    label: str
-    bars: tuple[Bar, ...]
-
-
-def draw_bar(value: Decimal, low: Decimal, high: Decimal, width: int, fill: str) -> str:
-    """`width` cells with the value's bar from the zero line (left edge unless there are
-    negative values, such as a prosumer's credits, which grow leftwards from it)."""
-    spread = high - low
-    if spread <= 0 or width <= 0:
-        return " " * max(width, 0)
-    zero = round(-low / spread * width)
-    cells = round(abs(value) / spread * width)
-    if value != 0:
-        cells = max(cells, 1)
-    line = [" "] * width
-    if low < 0 and 0 <= zero < width:
-        line[zero] = "│"
-    if value > 0:
-        for i in range(zero, min(width, zero + cells)):
-            line[i] = fill
-    elif value < 0:
-        for i in range(max(0, zero - cells), zero):
-            line[i] = fill
-    return "".join(line)
-
-
-class BarChart(Widget):
-    """Groups of labelled horizontal bars: a group per year or month, a line per series."""
-
-    DEFAULT_CSS = """
-    BarChart { height: auto; width: 1fr; }
-    """
-
-    def __init__(self, *, empty: str = "", id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._groups: list[BarGroup] = []
-        self._empty = empty
-
-    @property
-    def groups(self) -> list[BarGroup]:
-        return list(self._groups)
-
-    def set_groups(self, groups: Sequence[BarGroup]) -> None:
-        self._groups = list(groups)
-        self.refresh(layout=True)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(1, sum(len(g.bars) for g in self._groups))
-
-    def render(self) -> RenderResult:
-        return self.render_text(self.size.width)
-
-    def render_text(self, width: int) -> Text:
-        groups = self._groups
-        bars = [bar for group in groups for bar in group.bars]
-        if not bars:
-            return Text(self._empty)
-        label_width = max(len(g.label) for g in groups)
-        series_width = max(len(b.series) for b in bars)
-        value_width = max(len(b.text) for b in bars)
-        room = max(5, width - label_width - series_width - value_width - 3)
-        low = min([Decimal(0), *(b.value for b in bars)])
-        high = max([Decimal(0), *(b.value for b in bars)])
-        text = Text(no_wrap=True, overflow="ellipsis")
-        lines = 0
-        for group in groups:
-            for index, bar in enumerate(group.bars):
-                if lines:
-                    text.append("\n")
-                lines += 1
-                name = group.label if index == 0 else ""
-                text.append(name.ljust(label_width) + " ", style="bold")
-                text.append(bar.series.ljust(series_width) + " ")
-                text.append(draw_bar(bar.value, low, high, room, bar.fill))
-                text.append(" " + bar.text.rjust(value_width))
-        return text
 
 
 # --- the screen ----------------------------------------------------------------------------

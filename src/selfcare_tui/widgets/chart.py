@@ -1,4 +1,4 @@
-"""A monthly consumption bar chart drawn with block characters.
+"""A monthly consumption bar chart drawn with block characters (see `widgets.bars`).
 
 Textual's Sparkline has no axis or labels; people reading their consumption want to see
 which month a bar is, so this draws labelled columns. Characters carry the shape, so the
@@ -16,9 +16,7 @@ from textual.widget import Widget
 
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _, format_kwh, locale
-
-_EIGHTHS = " ▁▂▃▄▅▆▇█"
-_ESTIMATED_FULL = "▒"
+from selfcare_tui.widgets import bars
 
 
 def _month_label(month: str) -> str:
@@ -52,8 +50,15 @@ class ConsumptionChart(Widget):
         rows = max(1, height - 2)
         column = max(2, min(7, width // len(months)))
         bar = max(1, column - 1)
-        peak = max((m.consumption_kwh for m in months), default=Decimal(0)) or Decimal(1)
-        eighths = [int(m.consumption_kwh / peak * rows * 8) for m in months]
+        peak = bars.peak(m.consumption_kwh for m in months)
+        columns = [
+            bars.column(
+                bars.eighths(m.consumption_kwh, peak, rows),
+                rows,
+                full=bars.SHADED if m.estimated else bars.FULL,
+            )
+            for m in months
+        ]
         total = sum((m.consumption_kwh for m in months), Decimal(0))
         text = Text(
             _("Most {peak} · in all {total}").format(
@@ -61,18 +66,11 @@ class ConsumptionChart(Widget):
             ),
             no_wrap=True,
         )
-        for row in range(rows, 0, -1):
+        for row in range(rows):
             text.append("\n")
-            for level, month in zip(eighths, months, strict=True):
-                filled = level - (row - 1) * 8
-                if filled >= 8:
-                    cell = _ESTIMATED_FULL if month.estimated else _EIGHTHS[8]
-                elif filled > 0:
-                    cell = _EIGHTHS[filled]
-                else:
-                    cell = " "
+            for cells, month in zip(columns, months, strict=True):
                 style = "dim" if month.estimated else ""
-                text.append(cell * bar, style=style)
+                text.append(cells[row] * bar, style=style)
                 text.append(" " * (column - bar))
         text.append("\n")
         for month in months:

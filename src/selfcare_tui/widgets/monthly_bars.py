@@ -20,9 +20,8 @@ from textual.widget import Widget
 
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _, format_kwh, format_month, format_percent
+from selfcare_tui.widgets import bars
 
-_EIGHTHS = " ▏▎▍▌▋▊▉█"
-_ESTIMATED = "▒"
 ESTIMATE_MARK = "≈"
 
 
@@ -214,20 +213,21 @@ class MonthlyBars(Widget):
         compared_totals = {y.year: comparison_text(y.difference_kwh, y.change) for y in years}
         compare_title = _("vs last year")
 
-        def widest(*texts: dict[str, str] | dict[int, str]) -> int:
-            return max(len(t) for group in texts for t in group.values())
-
-        label_w = widest(labels, year_labels)
-        used_w = widest(used, used_totals)
-        export_w = widest(exported, exported_totals) if self._show_export else 0
-        compare_w = max(widest(compared, compared_totals), len(compare_title))
+        label_w = bars.widest(labels.values(), year_labels.values())
+        used_w = bars.widest(used.values(), used_totals.values())
+        export_w = (
+            bars.widest(exported.values(), exported_totals.values()) if self._show_export else 0
+        )
+        compare_w = max(
+            bars.widest(compared.values(), compared_totals.values()), len(compare_title)
+        )
         fixed = label_w + 1 + (1 + used_w + 2) + compare_w
         if self._show_export:
             fixed += 1 + export_w + 2
         bar_w = max(3, (width - fixed) // (2 if self._show_export else 1))
-        peak = max(
+        peak = bars.peak(
             [r.consumption_kwh for r in rows] + [r.export_kwh for r in rows if self._show_export]
-        ) or Decimal(1)
+        )
 
         text = Text(no_wrap=True, overflow="ellipsis")
         used_col = bar_w + 1 + used_w + 2
@@ -267,8 +267,4 @@ class MonthlyBars(Widget):
 
     @staticmethod
     def _bar(kwh: Decimal, peak: Decimal, width: int, estimated: bool) -> str:
-        eighths = int(kwh / peak * width * 8) if peak else 0
-        full, part = divmod(eighths, 8)
-        if estimated:
-            return (_ESTIMATED * (full + (1 if part >= 4 else 0))).ljust(width)
-        return (_EIGHTHS[8] * full + (_EIGHTHS[part] if part else "")).ljust(width)
+        return bars.bar(bars.eighths(kwh, peak, width), width, shaded=estimated)

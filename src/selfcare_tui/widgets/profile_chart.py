@@ -21,25 +21,15 @@ from textual.widget import Widget
 
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _
+from selfcare_tui.widgets import bars
 
-_EIGHTHS = " ▁▂▃▄▅▆▇█"
 ROWS = 3
 """Rows of each series' columns; eighth blocks give 24 steps of height."""
 
 
 def _columns(values: Sequence[Decimal], peak: Decimal, rows: int) -> list[str]:
-    """Each value's column as `rows` characters, top first."""
-    columns = []
-    for value in values:
-        eighths = int(value / peak * rows * 8) if peak else 0
-        if value > 0:
-            eighths = max(eighths, 1)  # a little is not nothing
-        cells = []
-        for row in range(rows, 0, -1):
-            filled = eighths - (row - 1) * 8
-            cells.append(_EIGHTHS[8] if filled >= 8 else _EIGHTHS[max(filled, 0)])
-        columns.append("".join(cells))
-    return columns
+    """Each value's column as `rows` characters, top first; any use at all shows."""
+    return [bars.column(bars.eighths(v, peak, rows, visible=True), rows) for v in values]
 
 
 class ProfileChart(Widget):
@@ -98,10 +88,10 @@ class ProfileChart(Widget):
         export_style = style("profile-chart--export", partial=True)
         axis_style = style("profile-chart--axis", partial=True)
         label_w = self._label_width()
-        peak = max(
+        peak = bars.peak(
             [p.consumption_kwh for p in points]
             + [p.export_kwh for p in points if self._show_export]
-        ) or Decimal(1)
+        )
         used = _columns([p.consumption_kwh for p in points], peak, ROWS)
         exported = _columns([p.export_kwh for p in points], peak, ROWS)
         blocks = self._blocks(width)
