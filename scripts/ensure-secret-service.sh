@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure a real Secret Service can be run for the tests: gnome-keyring on a private D-Bus
-# session bus (tests/test_secret_service.py starts both under dbus-run-session).
+# session bus (tests/cli/test_secret_service.py starts both under dbus-run-session).
 #
 #   scripts/ensure-secret-service.sh    do nothing when dbus-run-session and
 #                                       gnome-keyring-daemon are on PATH; else install Debian's

@@ -23,14 +23,15 @@ from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session, open_session, remember_account, server_for, start
 
-from .screens.base import AccountScreen, LoginEnded
+from .core.failures import describe
+from .screens.base import AccountScreen
 from .screens.goto import GoToMenu
 from .screens.help import HelpScreen, KeyHelp
 from .screens.login import LoggedIn, LoginScreen
-from .screens.messages import describe
 from .screens.sections import section_named, sections
 from .screens.switcher import AccountSwitcher
 from .widgets.link_panel import SectionOpened
+from .widgets.login_ended import LoginEnded
 from .widgets.themes import SELFCARE_THEME
 
 SWITCH_KEY = "ctrl+o"

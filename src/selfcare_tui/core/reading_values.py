@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from selfcare_tui.api import models
+from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_number, ngettext
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -80,3 +82,32 @@ def reading_problem(
             day=format_date(last.read_on),
         )
     return value
+
+
+def register_name(register: models.Register) -> str:
+    """As it stands at the start of a message: the code on the meter and what it counts."""
+    return _("Register {code} ({kind})").format(code=register.code, kind=label(register.kind))
+
+
+def value_problem(
+    register: models.Register, text: str, last: models.Reading | None, read_on: dt.date | None
+) -> str | Decimal:
+    """The value as a number, or what is wrong with it, naming the register and what it takes."""
+    checked = reading_problem(register, text, last, read_on)
+    if isinstance(checked, Decimal):
+        return checked
+    return _("{register}: {problem}").format(register=register_name(register), problem=checked)
+
+
+@dataclass(frozen=True)
+class Jump:
+    """One register whose value the server found implausible."""
+
+    register: str
+    """The register as the customer sees it: code and kind."""
+    value: Decimal
+    decimal_places: int
+    previous: Decimal | None
+    previous_on: dt.date | None
+    read_on: dt.date
+    server_says: str

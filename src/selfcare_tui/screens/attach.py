@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import RateLimited, RuleViolation, SelfcareError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.i18n import _
 
-from .messages import describe
+from .dialog import Dialog
 
 
 def field_rule(field: str) -> str:
@@ -27,29 +24,17 @@ def field_rule(field: str) -> str:
     }.get(field, _("{field}: not a valid value.").format(field=field))
 
 
-class AttachAccount(ModalScreen[models.AccountSummary | None]):
+class AttachAccount(Dialog[models.AccountSummary | None]):
     """Dismisses with the attached account; the server's refusal keeps both fields as typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", _("Close"))]
-
-    DEFAULT_CSS = """
-    AttachAccount { align: center middle; }
-    #attach {
-        width: 64; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    #attach .field-error { color: $error; height: auto; }
-    #attach-message { height: auto; margin-top: 1; }
-    #attach-message.-error { color: $error; text-style: bold; }
-    #attach Button { margin-top: 1; }
-    """
+    CSS_PATH = "attach.tcss"
 
     def __init__(self, client: SelfcareClient) -> None:
         super().__init__()
         self._client = client
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="attach") as box:
+        with Vertical(id="attach", classes="dialog-box") as box:
             box.border_title = _("Attach an account")
             box.border_subtitle = _("enter attach · esc close")
             yield Static(_("Both numbers are on any invoice of the account."), markup=False)
@@ -115,6 +100,3 @@ class AttachAccount(ModalScreen[models.AccountSummary | None]):
         widget = self.query_one("#attach-message", Static)
         widget.update(message)
         widget.set_class(error, "-error")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

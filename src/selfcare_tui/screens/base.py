@@ -8,40 +8,35 @@ switches account, also for a screen that was not on top at the time.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ConnectionFailed, SelfcareError, TokenRejected
+from selfcare_tui.core.failures import describe
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading
-
-from .messages import describe
+from selfcare_tui.widgets.login_ended import LoginEnded
 
 Data = TypeVar("Data")
+
+ACCOUNT_SCREEN_CSS = Path(__file__).with_name("account_screen.tcss")
+"""Absolute: Textual resolves a relative CSS_PATH next to the subclass's module, not this one."""
 
 
 def lost_connection_message(server: str) -> str:
     return _(
         "The connection to the server at {server} was lost. Check your connection and retry (r)."
     ).format(server=server)
-
-
-class LoginEnded(Message):
-    """The server no longer accepts this login: the app shows the login screen."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
 
 
 class AccountScreen(Screen[None], Generic[Data]):
@@ -55,25 +50,11 @@ class AccountScreen(Screen[None], Generic[Data]):
     """False for forms: with a field focused, `g` and `?` would be typed, not obeyed."""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
 
-    DEFAULT_CSS = """
-    AccountScreen #problem {
-        display: none; height: auto; padding: 1 2; border: round $error;
-    }
-    AccountScreen #problem.-shown { display: block; }
-    AccountScreen #problem Button { margin-top: 1; }
-    AccountScreen #body { height: 1fr; }
-    AccountScreen .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
-    """
-
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
     ) -> None:
         super().__init__()
+        self.css_path = [ACCOUNT_SCREEN_CSS, *self.css_path]
         self.session = session
         self.account = account
         self.me = me

@@ -6,33 +6,18 @@ so the customer can compare them with the meter's display before anything is rec
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from selfcare_tui.core.reading_values import Jump
 from selfcare_tui.i18n import _, format_date, format_kwh, format_number, ngettext
 
-
-@dataclass(frozen=True)
-class Jump:
-    """One register whose value the server found implausible."""
-
-    register: str
-    """The register as the customer sees it: code and kind."""
-    value: Decimal
-    decimal_places: int
-    previous: Decimal | None
-    previous_on: dt.date | None
-    read_on: dt.date
-    server_says: str
+from .dialog import Dialog
 
 
 def jump_text(jump: Jump) -> str:
@@ -62,28 +47,14 @@ def jump_text(jump: Jump) -> str:
     return "\n".join(lines)
 
 
-class ConfirmReadingDialog(ModalScreen[bool]):
+class ConfirmReadingDialog(Dialog[bool]):
     """Dismisses with True to send the values as they are, False to go back and correct them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Correct the values")),
     ]
 
-    DEFAULT_CSS = """
-    ConfirmReadingDialog { align: center middle; }
-    #confirm-box {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: thick $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    #confirm-box #jumps { margin: 1 0; }
-    #confirm-buttons { height: auto; }
-    #confirm-buttons Button { margin-right: 2; }
-    """
+    CSS_PATH = "confirm_reading.tcss"
 
     def __init__(self, meter: str, jumps: list[Jump]) -> None:
         super().__init__()
@@ -91,7 +62,7 @@ class ConfirmReadingDialog(ModalScreen[bool]):
         self._jumps = jumps
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="confirm-box") as box:
+        with VerticalScroll(id="confirm-box", classes="dialog-box") as box:
             box.border_title = _("Check the reading of meter {meter}").format(meter=self._meter)
             box.border_subtitle = _("esc: correct the values")
             yield Static(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
@@ -34,28 +33,21 @@ from textual.widgets import (
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core import exports
+from selfcare_tui.core.failures import describe
+from selfcare_tui.core.loaders.consumption import ConsumptionData, load_consumption
 from selfcare_tui.i18n import _, format_date, format_datetime, format_kwh, format_number
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.loading import done_loading
+from selfcare_tui.widgets.login_ended import LoginEnded
 from selfcare_tui.widgets.monthly_bars import MonthlyBars, MonthRow, month_rows
 from selfcare_tui.widgets.profile_chart import ProfileChart
 
-from .base import AccountScreen, LoginEnded
-from .messages import describe
+from .base import AccountScreen
 
 ALL_PLACES = "*"
 MONTHS, PROFILE = "months", "profile"
 CSV, GREEN_BUTTON = "csv", "green-button"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass
-class ConsumptionData:
-    places: list[models.Place]
-    meters: list[models.Meter]
-    series: models.ConsumptionSeries
-    place_id: str | None
-    """The place the series is of; None for all the account's places."""
 
 
 def last_day_with_data(until: dt.datetime | None) -> dt.date | None:
@@ -108,22 +100,7 @@ class ConsumptionScreen(AccountScreen[ConsumptionData]):
         Binding("b", "export('green-button')", _("Green Button")),
     ]
 
-    DEFAULT_CSS = """
-    ConsumptionScreen TabPane { height: auto; padding: 0 1; }
-    ConsumptionScreen .controls { height: auto; }
-    ConsumptionScreen .controls Label { padding: 0 1 0 0; }
-    ConsumptionScreen .controls Select { width: 12; margin-right: 1; }
-    ConsumptionScreen #place { width: 30; }
-    ConsumptionScreen #day { width: 14; margin-right: 1; }
-    ConsumptionScreen #meter { width: 24; }
-    ConsumptionScreen .controls Button { margin-right: 1; min-width: 3; width: auto; }
-    ConsumptionScreen .note { height: auto; color: $text-muted; }
-    ConsumptionScreen .message { height: auto; }
-    ConsumptionScreen .message.-error { color: $error; text-style: bold; }
-    ConsumptionScreen .actions { height: auto; margin-top: 1; }
-    ConsumptionScreen .actions Button { margin-right: 1; }
-    ConsumptionScreen #profile-chart { margin-top: 1; }
-    """
+    CSS_PATH = "consumption.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -188,11 +165,7 @@ class ConsumptionScreen(AccountScreen[ConsumptionData]):
     # --- loading ------------------------------------------------------------------------
 
     async def fetch(self, number: str) -> ConsumptionData:
-        client = self.session.client
-        places, meters = await asyncio.gather(client.places(number), client.meters(number))
-        place_id = self._place if any(p.id == self._place for p in places) else None
-        series = await client.consumption(number, place_id=place_id)
-        return ConsumptionData(places, meters, series, place_id)
+        return await load_consumption(self.session.client, number, self._place)
 
     def show(self, data: ConsumptionData) -> None:
         self.data = data

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Static
 
 from selfcare_tui.core.attachments import (
@@ -26,6 +25,8 @@ from selfcare_tui.core.attachments import (
     check_file,
 )
 from selfcare_tui.i18n import _
+
+from .dialog import Dialog
 
 
 class DocumentTree(DirectoryTree):
@@ -40,30 +41,12 @@ class DocumentTree(DirectoryTree):
         ]
 
 
-class FilePicker(ModalScreen[CheckedFile | None]):
+class FilePicker(Dialog[CheckedFile | None]):
     """Dismisses with the checked file, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
 
-    DEFAULT_CSS = """
-    FilePicker { align: center middle; }
-    #picker {
-        width: 90;
-        max-width: 100%;
-        height: 100%;
-        max-height: 32;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    #picker-hint, #picker-folder, #picker-message { height: auto; }
-    #picker-folder { color: $text-muted; }
-    #picker-message { margin-top: 1; }
-    #picker-message.-refused { border-left: thick $error; padding-left: 1; }
-    #picker-tree { height: 1fr; min-height: 3; }
-    #picker-buttons { height: auto; }
-    #picker-buttons Button { margin-right: 1; }
-    """
+    CSS_PATH = "file_picker.tcss"
 
     def __init__(self, document: str, start: Path | None = None) -> None:
         super().__init__()
@@ -71,7 +54,7 @@ class FilePicker(ModalScreen[CheckedFile | None]):
         self._start = start if start is not None and start.is_dir() else Path.home()
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker") as box:
+        with Vertical(id="picker", classes="dialog-box") as box:
             box.border_title = _("File for: {document}").format(document=self._document)
             box.border_subtitle = _("esc: cancel")
             yield Static(

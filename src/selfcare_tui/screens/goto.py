@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from selfcare_tui.i18n import _
 
+from .dialog import Dialog
 from .sections import Section, sections
 
 
@@ -32,24 +29,10 @@ def section_prompt(section: Section, current: bool, width: int = 64) -> Text:
     return text
 
 
-class GoToMenu(ModalScreen[str | None]):
+class GoToMenu(Dialog[str | None]):
     """Dismisses with the chosen section's name, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", _("Close"))]
-
-    DEFAULT_CSS = """
-    GoToMenu { align: center middle; }
-    #goto {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    #goto OptionList { height: auto; max-height: 20; }
-    """
+    CSS_PATH = "goto.tcss"
 
     def __init__(self, current: str | None) -> None:
         super().__init__()
@@ -57,7 +40,7 @@ class GoToMenu(ModalScreen[str | None]):
         self._sections = sections()
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="goto") as box:
+        with Vertical(id="goto", classes="dialog-box") as box:
             box.border_title = _("Go to")
             box.border_subtitle = _("key or enter opens · esc close")
             yield OptionList(
@@ -81,6 +64,3 @@ class GoToMenu(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -11,10 +11,11 @@ from typing import ClassVar, NamedTuple
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from selfcare_tui.i18n import _
+
+from .dialog import Dialog
 
 
 class KeyHelp(NamedTuple):
@@ -33,35 +34,19 @@ def help_text(keys: list[KeyHelp]) -> str:
     return "\n".join(f"{row.key.ljust(width)}  {row.text}" for row in rows)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Any of escape, `?` or q closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", _("Close")),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("question_mark,q", "close", _("Close"))]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    #help {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "help.tcss"
 
     def __init__(self, keys: list[KeyHelp]) -> None:
         super().__init__()
         self._keys = keys
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help") as box:
+        with VerticalScroll(id="help", classes="dialog-box") as box:
             box.border_title = _("Keys")
             box.border_subtitle = _("esc close")
             yield Static(help_text(self._keys), markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

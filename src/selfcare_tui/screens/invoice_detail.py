@@ -18,12 +18,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.core import downloads
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import (
@@ -38,7 +38,7 @@ from selfcare_tui.i18n import (
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.loading import done_loading
 
-from .messages import describe
+from .dialog import Dialog
 from .pay import PayDialog
 
 Changed = Callable[[], None]
@@ -114,11 +114,10 @@ def lines_table(invoice: models.Invoice) -> Table:
     return table
 
 
-class InvoiceDetail(ModalScreen[None]):
+class InvoiceDetail(Dialog[None]):
     """`on_changed` is called when a payment finished, so the list behind shows it too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Close")),
         Binding("d", "download", _("Download PDF")),
         Binding("p", "pay", _("Pay")),
         Binding("o", "open_replacement", _("Open replacing invoice"), show=False),
@@ -127,22 +126,7 @@ class InvoiceDetail(ModalScreen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     """Below 32 lines the box fills the screen and its body scrolls above the buttons."""
 
-    DEFAULT_CSS = """
-    InvoiceDetail { align: center middle; }
-    InvoiceDetail #detail-box {
-        width: 100%; max-width: 96; height: auto; background: $surface;
-        border: round $accent; padding: 0 1;
-    }
-    InvoiceDetail.-short #detail-box { height: 100%; }
-    InvoiceDetail #detail-body { height: auto; }
-    InvoiceDetail.-short #detail-body { height: 1fr; }
-    InvoiceDetail #detail-facts, InvoiceDetail #detail-lines { height: auto; }
-    InvoiceDetail #detail-lines { margin-top: 1; }
-    InvoiceDetail #detail-message { height: auto; margin-top: 1; }
-    InvoiceDetail #detail-message.-error { color: $error; text-style: bold; }
-    InvoiceDetail #detail-buttons { height: auto; margin-top: 1; }
-    InvoiceDetail #detail-buttons Button { margin-right: 1; }
-    """
+    CSS_PATH = "invoice_detail.tcss"
 
     def __init__(
         self,
@@ -161,7 +145,7 @@ class InvoiceDetail(ModalScreen[None]):
         self.saved_to: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="detail-box") as box:
+        with Vertical(id="detail-box", classes="dialog-box") as box:
             box.border_title = _("Invoice {number}").format(number=self._invoice_number)
             box.border_subtitle = _("d PDF · p pay · esc close")
             with VerticalScroll(id="detail-body"):
@@ -278,5 +262,5 @@ class InvoiceDetail(ModalScreen[None]):
             )
 
     @on(Button.Pressed, "#detail-close")
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def _close_pressed(self) -> None:
+        self.action_close()

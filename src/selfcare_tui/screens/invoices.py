@@ -12,10 +12,8 @@ what was typed in place, and keeps the list as it was.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,17 +25,22 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.invoices import (
+    Filters,
+    InvoicesData,
+    invoices_after,
+    load_invoices,
+)
 from selfcare_tui.i18n import _, format_date, format_money, locale, ngettext
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.login_ended import LoginEnded
 
-from .base import AccountScreen, LoginEnded
+from .base import AccountScreen
 from .invoice_detail import InvoiceDetail, payable
-from .messages import describe
 from .pay import PayDialog
 
-PAGE_SIZE = 50
-"""Rows fetched at a time: a few screens' worth, one quick request."""
 EXAMPLE_DAY = dt.date(2026, 1, 31)
 """Shown as the example of a date: day 31 makes plain which number is the day."""
 ALL = ""
@@ -114,14 +117,6 @@ def parse_date(text: str) -> dt.date | None:
 # --- filters --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Filters:
-    since: dt.date | None = None
-    until: dt.date | None = None
-    status: models.InvoiceStatus | None = None
-    place_id: str | None = None
-
-
 class FilterError(Exception):
     """What is wrong with a filter, in words, and which input it is about."""
 
@@ -187,16 +182,6 @@ def read_filters(since: str, until: str, status: str, place: str) -> Filters:
 # --- the screen -----------------------------------------------------------------------------
 
 
-@dataclass
-class InvoicesData:
-    number: str
-    filters: Filters
-    places: list[models.Place]
-    page: models.Page[models.Invoice]
-    current_issued_on: dt.date | None
-    """When the newest invoice was issued: the invoices of that day are the current ones."""
-
-
 def place_text(place: models.Place) -> str:
     return f"{place.address.street}, {place.address.city}"
 
@@ -218,18 +203,7 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
         Binding("f", "filters", _("Filters")),
     ]
 
-    DEFAULT_CSS = """
-    InvoicesScreen #body { overflow-y: hidden; }
-    InvoicesScreen .filters { height: auto; padding: 0 1; }
-    InvoicesScreen .filters Label { padding: 0 1 0 0; }
-    InvoicesScreen .filters Input { width: 17; margin-right: 1; }
-    InvoicesScreen #status { width: 14; }
-    InvoicesScreen #place { width: 1fr; max-width: 48; margin-right: 1; }
-    InvoicesScreen .filters Button { min-width: 7; width: auto; }
-    InvoicesScreen #filter-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
-    InvoicesScreen #invoices { height: 1fr; scrollbar-size-vertical: 1; }
-    InvoicesScreen #invoices-summary { height: auto; padding: 0 1; color: $text-muted; }
-    """
+    CSS_PATH = "invoices.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -335,24 +309,7 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
 
     async def fetch(self, number: str) -> InvoicesData:
         self.workers.cancel_group(self, "more")
-        client = self.session.client
-        filters = self._wanted
-        places = await client.places(number)
-        if filters.place_id not in {None, *(p.id for p in places)}:
-            filters = Filters(filters.since, filters.until, filters.status, None)  # other account
-        page, newest = await asyncio.gather(
-            client.invoices_page(
-                number,
-                status=filters.status,
-                place_id=filters.place_id,
-                since=filters.since,
-                until=filters.until,
-                limit=PAGE_SIZE,
-            ),
-            client.invoices_page(number, limit=1),
-        )
-        current = newest.items[0].issued_on if newest.items else None
-        return InvoicesData(number, filters, places, page, current)
+        return await load_invoices(self.session.client, number, self._wanted)
 
     def show(self, data: InvoicesData) -> None:
         self._generation += 1
@@ -488,15 +445,7 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
         self._more_problem = None
         self._summary(loading=True)
         try:
-            page = await self.session.client.invoices_page(
-                number,
-                status=filters.status,
-                place_id=filters.place_id,
-                since=filters.since,
-                until=filters.until,
-                cursor=cursor,
-                limit=PAGE_SIZE,
-            )
+            page = await invoices_after(self.session.client, number, filters, cursor)
         except TokenRejected as exc:
             self.post_message(LoginEnded(describe(exc)))
             return

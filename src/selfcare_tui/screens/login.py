@@ -21,12 +21,11 @@ from selfcare_tui import config
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox
-
-from .messages import describe
 
 
 @dataclass
@@ -56,24 +55,7 @@ class _TokenKeeper:
 class LoginScreen(Screen[None]):
     """The form; on success it calls `on_login` and the app moves on."""
 
-    DEFAULT_CSS = """
-    LoginScreen { align: center middle; }
-    #login-form {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        padding: 0 1;
-    }
-    #login-form Label { margin-top: 0; }
-    #login-form Input { margin-bottom: 0; }
-    #otp-step { display: none; height: auto; }
-    #otp-step.-shown { display: block; }
-    #login-message { color: $error; height: auto; margin-top: 1; }
-    #login-message.-info { color: $text-muted; }
-    #login-actions { height: auto; margin-top: 1; }
-    """
+    CSS_PATH = "login.tcss"
 
     def __init__(
         self,

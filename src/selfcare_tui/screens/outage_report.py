@@ -19,18 +19,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation, SelfcareError, ValidationFailed
 from selfcare_tui.api.models import ErrorCode
 from selfcare_tui.core.blocking import blocking_text
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 
-from .messages import describe
+from .dialog import Dialog
 
 DESCRIPTION_MAX = 2000
 """models.OutageReportCreate.description's max_length."""
@@ -99,7 +99,7 @@ class Draft:
     phone: str = ""
 
 
-class OutageReportDialog(ModalScreen[models.OutageReport | None]):
+class OutageReportDialog(Dialog[models.OutageReport | None]):
     """Dismisses with the filed report, or None when cancelled (the draft keeps the text)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,37 +108,7 @@ class OutageReportDialog(ModalScreen[models.OutageReport | None]):
     ]
 
     AUTO_FOCUS = "#place"
-    DEFAULT_CSS = """
-    OutageReportDialog { align: center middle; }
-    #report-box {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    #eligibility { height: auto; margin-top: 1; }
-    #eligibility.-refused { border: round $error; padding: 0 1; text-style: bold; }
-    #report-form { height: auto; display: none; }
-    #report-form.-shown { display: block; }
-    #report-form > Label { margin-top: 1; }
-    #description { height: 5; }
-    #report-form .row { height: auto; }
-    #report-form .row Label { width: 36; }
-    #report-form .row Input { width: 1fr; }
-    .field-error { color: $error; height: auto; display: none; }
-    .field-error.-shown { display: block; }
-    #report-message { height: auto; display: none; }
-    #report-message.-shown { display: block; }
-    #report-message.-error { border: round $error; padding: 0 1; text-style: bold; }
-    #report-buttons { height: auto; }
-    #report-buttons Button { margin-right: 2; }
-    OutageReportDialog SelectOverlay:nocolor > .option-list--option-highlighted {
-        text-style: reverse;
-    }
-    """
+    CSS_PATH = "outage_report.tcss"
 
     def __init__(self, session: Session, places: list[models.Place], draft: Draft) -> None:
         super().__init__()
@@ -159,7 +129,7 @@ class OutageReportDialog(ModalScreen[models.OutageReport | None]):
         chosen = self.draft.place_id if self.draft.place_id in known else None
         if chosen is None and len(self.places) == 1:
             chosen = self.places[0].id
-        with VerticalScroll(id="report-box") as box:
+        with VerticalScroll(id="report-box", classes="dialog-box") as box:
             box.border_title = _("Report an outage · account {number}").format(number=self.number)
             box.border_subtitle = _("esc: cancel · ctrl+s: send")
             yield Label(_("Place without power"), id="place-label")

@@ -9,9 +9,7 @@ other grid area are one lookup away in the public list.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,13 +21,14 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.outages import OutagesData, load_outages
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox
 
 from .base import AccountScreen
-from .messages import describe
 from .outage_report import Draft, OutageReportDialog, address_line
 
 
@@ -83,26 +82,6 @@ def works_text(works: list[models.Work], places: list[models.Place], at: dt.date
     return Text("\n").join(work_text(w, places, at) for w in works)
 
 
-@dataclass
-class OutagesData:
-    number: str
-    places: list[models.Place]
-    works: list[models.Work]
-    reports: list[models.OutageReport]
-
-
-async def load_outages(session: Session, number: str, *, include_past: bool) -> OutagesData:
-    client = session.client
-
-    async def reports() -> list[models.OutageReport]:
-        return [r async for r in client.iter_outage_reports(number)]
-
-    places, works, found = await asyncio.gather(
-        client.places(number), client.works(number, include_past=include_past), reports()
-    )
-    return OutagesData(number, places, works, found)
-
-
 class OutagesScreen(AccountScreen[OutagesData]):
     """Works at the top, then the reports with the way to make one, then any other area."""
 
@@ -111,21 +90,7 @@ class OutagesScreen(AccountScreen[OutagesData]):
         Binding("n", "report", _("Report an outage")),
     ]
 
-    DEFAULT_CSS = """
-    OutagesScreen .panel:focus-within { border: round $accent; }
-    OutagesScreen #works, OutagesScreen #area-works, OutagesScreen #report-note,
-    OutagesScreen #reports-empty, OutagesScreen #report-hint { height: auto; }
-    OutagesScreen #report-note { text-style: bold; margin-bottom: 1; display: none; }
-    OutagesScreen #report-note.-shown { display: block; }
-    OutagesScreen #reports { height: auto; max-height: 10; }
-    OutagesScreen #reports:nocolor > .datatable--cursor { text-style: reverse; }
-    OutagesScreen #report-actions { height: auto; margin-top: 1; }
-    OutagesScreen #report-hint { padding-left: 2; width: 1fr; }
-    OutagesScreen #area-row { height: auto; }
-    OutagesScreen #area-row Label { width: auto; padding-right: 1; }
-    OutagesScreen #area-row Input { width: 1fr; }
-    OutagesScreen #area-row Button { margin-left: 1; }
-    """
+    CSS_PATH = "outages.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -169,7 +134,7 @@ class OutagesScreen(AccountScreen[OutagesData]):
 
     async def fetch(self, number: str) -> OutagesData:
         include_past = self.query_one("#include-past", Checkbox).value
-        return await load_outages(self.session, number, include_past=include_past)
+        return await load_outages(self.session.client, number, include_past=include_past)
 
     def show(self, data: OutagesData) -> None:
         if self.data is not None and self.data.number != data.number:

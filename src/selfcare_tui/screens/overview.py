@@ -7,9 +7,6 @@ connection replaces the panels with a message and a retry.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from textual import on
@@ -17,8 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.api.errors import ApiError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.overview import OverviewData, load_overview
 from selfcare_tui.i18n import (
     _,
     format_date,
@@ -27,72 +26,13 @@ from selfcare_tui.i18n import (
     format_money,
     ngettext,
 )
-from selfcare_tui.session import Session
 from selfcare_tui.widgets.chart import ConsumptionChart
 from selfcare_tui.widgets.link_panel import LinkBox, LinkPanel, SectionOpened
 
 from .base import AccountScreen
-from .messages import describe
 from .sections import section_named
 
 T = TypeVar("T")
-_OPEN_REQUESTS = (models.RequestStatus.submitted, models.RequestStatus.in_progress)
-
-
-async def _section(call: Awaitable[T]) -> T | ApiError:
-    """A refusal of one section is shown in its panel; anything else stops the whole load."""
-    try:
-        return await call
-    except TokenRejected:
-        raise
-    except ApiError as exc:
-        return exc
-
-
-@dataclass
-class OverviewData:
-    account: models.Account
-    window: models.ReadingWindow | ApiError
-    open_invoices: list[models.Invoice] | ApiError
-    latest: list[models.Invoice] | ApiError
-    notices: list[models.Notice] | ApiError
-    works: list[models.Work] | ApiError
-    consumption: models.ConsumptionSeries | ApiError
-    requests: list[models.Request] | ApiError
-    reports: list[models.OutageReport] | ApiError
-
-
-async def load_overview(session: Session, number: str) -> OverviewData:
-    client = session.client
-
-    async def invoices(status: models.InvoiceStatus | None, limit: int) -> list[models.Invoice]:
-        return (await client.invoices_page(number, status=status, limit=limit)).items
-
-    async def notices() -> list[models.Notice]:
-        return [n async for n in client.iter_notices(number, status=models.NoticeStatus.open)]
-
-    async def requests() -> list[models.Request]:
-        return [r async for r in client.iter_requests(number) if r.status in _OPEN_REQUESTS]
-
-    async def reports() -> list[models.OutageReport]:
-        return [
-            r
-            async for r in client.iter_outage_reports(number)
-            if r.status is not models.OutageReportStatus.resolved
-        ]
-
-    account = await client.account(number)
-    results = await asyncio.gather(
-        _section(client.reading_window(number)),
-        _section(invoices(models.InvoiceStatus.open, 50)),
-        _section(invoices(None, 1)),
-        _section(notices()),
-        _section(client.works(number)),
-        _section(client.consumption(number)),
-        _section(requests()),
-        _section(reports()),
-    )
-    return OverviewData(account, *results)  # type: ignore[arg-type]
 
 
 def _linked(section: str) -> str | None:
@@ -106,12 +46,7 @@ class OverviewScreen(AccountScreen[OverviewData]):
     section = "overview"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
 
-    DEFAULT_CSS = """
-    #panels { grid-size: 1; grid-gutter: 0 1; height: auto; grid-rows: auto; }
-    OverviewScreen.-wide #panels { grid-size: 2; }
-    #usage-panel { column-span: 1; height: auto; }
-    OverviewScreen.-wide #usage-panel { column-span: 2; }
-    """
+    CSS_PATH = "overview.tcss"
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="panels"):
@@ -130,7 +65,7 @@ class OverviewScreen(AccountScreen[OverviewData]):
                 yield ConsumptionChart(id="chart")
 
     async def fetch(self, number: str) -> OverviewData:
-        return await load_overview(self.session, number)
+        return await load_overview(self.session.client, number)
 
     @on(SectionOpened)
     def _open_section(self, event: SectionOpened) -> None:

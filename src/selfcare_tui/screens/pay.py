@@ -19,18 +19,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ConnectionFailed, SelfcareError
 from selfcare_tui.core import downloads
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_money, ngettext
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.qr import qr_text
 
-from .messages import describe
+from .dialog import Dialog
 
 POLL_FIRST = 0.5
 """Seconds before the first poll: a quick phone payment shows as paid at once..."""
@@ -52,35 +52,16 @@ def outcome_text(payment: models.PaymentSession) -> str:
     return _("… {status}; this updates by itself.").format(status=label(status))
 
 
-class PayDialog(ModalScreen[models.PaymentSession | None]):
+class PayDialog(Dialog[models.PaymentSession | None]):
     """Dismisses with the session as last seen (None when it never started)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Close")),
         Binding("c", "copy_link", _("Copy link")),
         Binding("o", "open_link", _("Open in browser")),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (27, "-tall")]  # noqa: RUF012
 
-    DEFAULT_CSS = """
-    PayDialog { align: center middle; }
-    PayDialog #pay-box {
-        width: 100%; max-width: 96; height: auto; max-height: 100%;
-        background: $surface; border: round $accent; padding: 0 1;
-    }
-    PayDialog.-short #pay-box { border: none; padding: 0; height: 100%; }
-    PayDialog #pay-scroll { height: auto; max-height: 100%; }
-    PayDialog #pay-main { height: auto; }
-    PayDialog #pay-qr { width: auto; height: auto; color: black; background: white; }
-    PayDialog #pay-info { width: 1fr; height: auto; padding: 0 0 0 1; }
-    PayDialog #pay-info Static { height: auto; margin-bottom: 1; }
-    PayDialog #pay-info #pay-keys { margin-bottom: 0; color: $text-muted; }
-    PayDialog #pay-title { text-style: bold; }
-    PayDialog #pay-status { text-style: bold; }
-    PayDialog #pay-status.-error { color: $error; }
-    PayDialog #pay-buttons { height: auto; }
-    PayDialog #pay-buttons Button { margin-right: 1; }
-    """
+    CSS_PATH = "pay.tcss"
 
     def __init__(
         self,
@@ -100,7 +81,7 @@ class PayDialog(ModalScreen[models.PaymentSession | None]):
         self.link: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pay-box") as box:
+        with Vertical(id="pay-box", classes="dialog-box") as box:
             box.border_title = _("Pay online")
             with VerticalScroll(id="pay-scroll"), Horizontal(id="pay-main"):
                 yield Static("", id="pay-qr", markup=False)

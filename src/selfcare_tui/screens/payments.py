@@ -12,9 +12,8 @@ shown, since over SSH nothing opens.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,102 +22,37 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core import downloads
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.file_names import document_file_name
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.parts import or_refusal
+from selfcare_tui.core.loaders.payments import (
+    Listing,
+    PaymentsData,
+    load_payments,
+    next_page,
+)
+from selfcare_tui.core.payment_references import (
+    check_digit_fits,
+    clean_reference,
+    reference_hint,
+    reference_problem,
+)
 from selfcare_tui.i18n import _, format_date, format_money, ngettext
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.login_ended import LoginEnded
 
-from .base import AccountScreen, LoginEnded
-from .messages import describe
+from .base import AccountScreen
 
 T = TypeVar("T")
-PAGE_SIZE = 30
-"""Rows per page: two and a half years of monthly payments."""
-REFERENCE_MAX = 32
-"""The longest reference the API stores."""
 
 
 # --- references ----------------------------------------------------------------------------
 
 
-def clean_reference(text: str) -> str:
-    """As typed, without spaces: references are often printed in groups of digits."""
-    return "".join(text.split())
-
-
-def reference_problem(reference: str) -> str | None:
-    """What is wrong with a (cleaned) reference before asking the server; None when fine."""
-    if not reference:
-        return _("Enter the payment reference to look for.")
-    if len(reference) > REFERENCE_MAX or not (reference.isascii() and reference.isalnum()):
-        return _(
-            "“{reference}” is not a payment reference: it is a number of up to {most} digits "
-            "(spaces are ignored), such as 1234561."
-        ).format(reference=reference, most=REFERENCE_MAX)
-    return None
-
-
-def check_digit_fits(reference: str) -> bool:
-    """The 7-3-1 check digit of Estonian bank references: a typo usually breaks it."""
-    if not reference.isdigit() or len(reference) < 2:
-        return False
-    weights = (7, 3, 1)
-    body = reference[:-1]
-    total = sum(int(d) * weights[i % 3] for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == int(reference[-1])
-
-
-def reference_hint() -> str:
-    return _(
-        "The payment reference is printed on your invoice and on notices, beside “Payment "
-        "reference”: digits only, such as 1234561. Spaces are ignored."
-    )
-
-
 # --- pages ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Listing(Generic[T]):
-    items: list[T]
-    more: bool
-    """True when the server has more beyond these."""
-
-
-async def next_page(
-    items: AsyncIterator[T], shown: Callable[[T], bool], size: int = PAGE_SIZE
-) -> Listing[T]:
-    """Up to `size` items not shown yet, and whether more follow; closes the listing after."""
-    page: list[T] = []
-    try:
-        async for item in items:
-            if shown(item):
-                continue
-            if len(page) == size:
-                return Listing(page, True)
-            page.append(item)
-        return Listing(page, False)
-    finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            await close()
-
-
-@dataclass
-class PaymentsData:
-    payments: Listing[models.Payment]
-    notices: Listing[models.Notice]
-
-
-async def _optional(call: Awaitable[T]) -> T | ApiError:
-    try:
-        return await call
-    except TokenRejected:
-        raise
-    except ApiError as exc:
-        return exc
 
 
 # --- texts ---------------------------------------------------------------------------------
@@ -239,21 +173,7 @@ class PaymentsScreen(AccountScreen[PaymentsData]):
         Binding("d", "download", _("Notice PDF")),
     ]
 
-    DEFAULT_CSS = """
-    PaymentsScreen .panel:focus-within { border: round $accent; }
-    PaymentsScreen #search-row { height: auto; }
-    PaymentsScreen #reference { width: 1fr; }
-    PaymentsScreen #search { margin-left: 1; min-width: 10; }
-    PaymentsScreen #reference-hint { color: $text-muted; height: auto; }
-    PaymentsScreen #search-result { height: auto; margin-top: 1; }
-    PaymentsScreen DataTable { height: auto; max-height: 12; }
-    PaymentsScreen DataTable:nocolor > .datatable--cursor { text-style: reverse; }
-    PaymentsScreen .detail { height: auto; margin-top: 1; }
-    PaymentsScreen .status { height: auto; color: $text-muted; }
-    PaymentsScreen .more-row { height: auto; }
-    PaymentsScreen .more-row Button { margin-right: 1; }
-    PaymentsScreen .-error { color: $error; text-style: bold; }
-    """
+    CSS_PATH = "payments.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -317,12 +237,7 @@ class PaymentsScreen(AccountScreen[PaymentsData]):
     # --- loading ---------------------------------------------------------------------------
 
     async def fetch(self, number: str) -> PaymentsData:
-        client = self.session.client
-        payments, notices = await asyncio.gather(
-            next_page(client.iter_payments(number), lambda _p: False),
-            next_page(client.iter_notices(number), lambda _n: False),
-        )
-        return PaymentsData(payments, notices)
+        return await load_payments(self.session.client, number)
 
     def show(self, data: PaymentsData) -> None:
         number = self.account.number if self.account is not None else None
@@ -500,7 +415,7 @@ class PaymentsScreen(AccountScreen[PaymentsData]):
             found = await client.find_payments(number, reference)
             wanted = sorted({s.invoice_number for p in found for s in p.settled})
             fetched = await asyncio.gather(
-                *(_optional(client.invoice(number, invoice)) for invoice in wanted)
+                *(or_refusal(client.invoice(number, invoice)) for invoice in wanted)
             )
         except TokenRejected as exc:
             self.post_message(LoginEnded(describe(exc)))

@@ -8,9 +8,6 @@ Works are fetched apart: should the server refuse them, the places still show, w
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
-from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -22,44 +19,17 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.api.errors import ApiError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.places import PlacesData, load_places
 from selfcare_tui.i18n import _, format_date, format_datetime
 from selfcare_tui.session import Session
 
 from .base import AccountScreen
-from .messages import describe
 from .reading_history import ReadingHistory, reading_value
 
 T = TypeVar("T")
-
-
-async def _optional(call: Awaitable[T]) -> T | ApiError:
-    try:
-        return await call
-    except TokenRejected:
-        raise
-    except ApiError as exc:
-        return exc
-
-
-@dataclass
-class PlacesData:
-    places: list[models.Place]
-    contracts: list[models.Contract]
-    meters: list[models.Meter]
-    works: list[models.Work] | ApiError
-
-
-async def load_places(session: Session, number: str) -> PlacesData:
-    client = session.client
-    places, contracts, meters, works = await asyncio.gather(
-        client.places(number),
-        client.contracts(number),
-        client.meters(number, include_removed=True),
-        _optional(client.works(number)),
-    )
-    return PlacesData(places, contracts, meters, works)
 
 
 def address_line(address: models.Address) -> str:
@@ -98,15 +68,7 @@ class PlacesScreen(AccountScreen[PlacesData]):
         Binding("h", "history", _("Reading history")),
     ]
 
-    DEFAULT_CSS = """
-    PlacesScreen .panel:focus-within { border: round $accent; }
-    #places { height: auto; max-height: 8; border: none; padding: 0; }
-    #place, #meters-text, #registers-hint { height: auto; }
-    #registers { height: auto; }
-    #registers-hint { color: $text-muted; }
-    #places:nocolor > .option-list--option-highlighted { text-style: reverse; }
-    #registers:nocolor > .datatable--cursor { text-style: reverse; }
-    """
+    CSS_PATH = "places.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -138,7 +100,7 @@ class PlacesScreen(AccountScreen[PlacesData]):
             )
 
     async def fetch(self, number: str) -> PlacesData:
-        return await load_places(self.session, number)
+        return await load_places(self.session.client, number)
 
     def show(self, data: PlacesData) -> None:
         self.data = data

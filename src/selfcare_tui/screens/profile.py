@@ -19,13 +19,13 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation, SelfcareError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 from .base import AccountScreen
-from .messages import describe
 
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 HOME, CORRESPONDENCE = "home_address", "correspondence_address"
@@ -67,24 +67,7 @@ class ProfileScreen(AccountScreen[models.Account]):
     FOCUS_AFTER_LOAD = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", _("Save"))]
 
-    DEFAULT_CSS = """
-    ProfileScreen #profile-form { height: auto; padding: 0 1; }
-    ProfileScreen .group {
-        height: auto; border: round $primary-darken-2; border-title-color: $text; padding: 0 1;
-    }
-    ProfileScreen .row { height: auto; }
-    ProfileScreen .row Label { width: 20; padding-right: 1; }
-    ProfileScreen .row Input { width: 1fr; }
-    ProfileScreen .field-error { color: $error; height: auto; display: none; padding-left: 20; }
-    ProfileScreen .field-error.-shown { display: block; }
-    ProfileScreen #facts { height: auto; padding: 0 1; }
-    ProfileScreen #profile-message { height: auto; margin: 1 0 0 1; }
-    ProfileScreen #profile-message.-error { color: $error; text-style: bold; }
-    ProfileScreen #save { margin: 1 0 0 1; }
-    ProfileScreen #channel { height: auto; width: auto; layout: horizontal; }
-    ProfileScreen #correspondence-rows { height: auto; }
-    ProfileScreen #channel RadioButton { width: auto; margin-right: 2; }
-    """
+    CSS_PATH = "profile.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me

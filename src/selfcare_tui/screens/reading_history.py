@@ -15,18 +15,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_date, format_datetime, format_number
 from selfcare_tui.widgets.loading import done_loading
+from selfcare_tui.widgets.login_ended import LoginEnded
 
-from .base import LoginEnded
-from .messages import describe
+from .dialog import Dialog
 
 
 def register_title(meter: models.Meter, register: models.Register) -> str:
@@ -40,37 +40,19 @@ def reading_value(value: Decimal, register: models.Register) -> str:
     return format_number(value, register.decimal_places)
 
 
-class ReadingHistory(ModalScreen[None]):
+class ReadingHistory(Dialog[None]):
     """One register's readings with their source (customer, utility, estimated, remote)."""
 
     PAGE_SIZE: ClassVar[int] = 24
     """Two years of monthly readings: enough to compare with last year's bills."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Close")),
         Binding("m", "more", _("Older readings")),
         # The app's key for switching account: a modal screen hides the app's own bindings.
         Binding("ctrl+o", "app.switch_account", _("Accounts"), show=False),
     ]
 
-    DEFAULT_CSS = """
-    ReadingHistory { align: center middle; }
-    #history {
-        width: 80;
-        max-width: 100%;
-        height: 100%;
-        max-height: 36;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    #history-meter { height: auto; }
-    #readings { height: 1fr; margin-top: 1; }
-    #readings:nocolor > .datatable--cursor { text-style: reverse; }
-    #history-status { height: auto; margin-top: 1; }
-    #history-buttons { height: auto; }
-    #history-buttons Button { margin-right: 1; }
-    """
+    CSS_PATH = "reading_history.tcss"
 
     def __init__(
         self,
@@ -92,7 +74,7 @@ class ReadingHistory(ModalScreen[None]):
         self.loading_page = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="history") as box:
+        with Vertical(id="history", classes="dialog-box") as box:
             box.border_title = _("Reading history")
             box.border_subtitle = _("m older readings · esc close")
             yield Static(self._meter_text(), id="history-meter", markup=False)
@@ -226,6 +208,3 @@ class ReadingHistory(ModalScreen[None]):
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:
         self.action_close()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

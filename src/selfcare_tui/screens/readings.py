@@ -1,14 +1,12 @@
 """Submit meter readings: the reading window, a meter to choose, and that meter's form.
 
 The form (`widgets.readings.meter_form`) checks, sends and confirms the values and orders a
-bill; this screen loads what it needs (the window, the meters, their places and open
-estimates) and shows one form at a time.
+bill; this screen shows what `core.loaders.readings` gathers (the window, the meters, their
+places and open estimates), one form at a time, and asks the customer about values the
+server finds implausible.
 """
 
 from __future__ import annotations
-
-import asyncio
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,58 +14,16 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.core.loaders.readings import MeterInfo, ReadingsData, load_readings
+from selfcare_tui.core.reading_values import Jump
 from selfcare_tui.i18n import _, format_date
 from selfcare_tui.session import Session
-from selfcare_tui.widgets.readings.meter_form import MeterForm as MeterForm  # tests import it
-from selfcare_tui.widgets.readings.meter_form import MeterInfo
-from selfcare_tui.widgets.readings.meter_form import value_problem as value_problem  # tests too
+from selfcare_tui.widgets.readings.meter_form import MeterForm
 
 from .base import AccountScreen
+from .confirm_reading import ConfirmReadingDialog
 
 # --- data ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ReadingsData:
-    window: models.ReadingWindow
-    meters: list[MeterInfo]
-
-
-async def _open_estimates(session: Session, number: str) -> list[models.Invoice]:
-    """A login that may not see invoices still sends readings: it just is not told what a bill
-    replaces."""
-    try:
-        return [
-            i
-            async for i in session.client.iter_invoices(number, status=models.InvoiceStatus.open)
-            if i.estimated
-        ]
-    except TokenRejected:
-        raise
-    except ApiError:
-        return []
-
-
-async def load_readings(session: Session, number: str) -> ReadingsData:
-    client = session.client
-    window, meters, places, estimates = await asyncio.gather(
-        client.reading_window(number),
-        client.meters(number),
-        client.places(number),
-        _open_estimates(session, number),
-    )
-    by_id = {p.id: p for p in places}
-    infos = [
-        MeterInfo(
-            meter,
-            by_id.get(meter.place_id),
-            {r.id: r.last_reading for r in meter.registers},
-            [e for e in estimates if e.place_id == meter.place_id],
-        )
-        for meter in meters
-    ]
-    return ReadingsData(window, infos)
 
 
 # --- texts --------------------------------------------------------------------------------
@@ -103,12 +59,7 @@ class ReadingsScreen(AccountScreen[ReadingsData]):
 
     section = "readings"
 
-    DEFAULT_CSS = """
-    ReadingsScreen #window-state { padding: 0 1; margin-bottom: 1; text-style: bold; }
-    ReadingsScreen #no-meters { padding: 0 1; }
-    ReadingsScreen #meter-choice { margin-bottom: 1; }
-    ReadingsScreen #forms { height: auto; }
-    """
+    CSS_PATH = "readings.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -125,7 +76,7 @@ class ReadingsScreen(AccountScreen[ReadingsData]):
         yield Vertical(id="forms")
 
     async def fetch(self, number: str) -> ReadingsData:
-        return await load_readings(self.session, number)
+        return await load_readings(self.session.client, number)
 
     def show(self, data: ReadingsData) -> None:
         self._data = data
@@ -179,9 +130,14 @@ class ReadingsScreen(AccountScreen[ReadingsData]):
         info = next((i for i in self._data.meters if i.meter.id == meter_id), None)
         if info is None:
             return None
-        form = MeterForm(self.session, self.account.number, info, self._data.window)
+        form = MeterForm(
+            self.session, self.account.number, info, self._data.window, self._confirm_jumps
+        )
         forms.mount(form)
         return form
+
+    async def _confirm_jumps(self, serial_number: str, jumps: list[Jump]) -> bool:
+        return await self.app.push_screen_wait(ConfirmReadingDialog(serial_number, jumps))
 
     @on(Select.Changed, "#meter-choice")
     def _chosen(self, event: Select.Changed) -> None:

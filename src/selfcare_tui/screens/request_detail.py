@@ -19,14 +19,13 @@ from textual.widgets import Button, Footer, Header, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.attachments import size_text, type_name
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading
-
-from .base import LoginEnded
-from .messages import describe
+from selfcare_tui.widgets.login_ended import LoginEnded
 
 
 def _stage_names() -> dict[str, str]:
@@ -162,20 +161,7 @@ class RequestDetailScreen(Screen[models.Request | None]):
         Binding("c", "continue", _("Add documents and send")),
     ]
 
-    DEFAULT_CSS = """
-    RequestDetailScreen .panel {
-        border: round $primary-darken-2;
-        border-title-color: $text;
-        height: auto;
-        padding: 0 1;
-    }
-    RequestDetailScreen .panel Static { height: auto; }
-    #detail-body { height: 1fr; }
-    #detail-message { height: auto; padding: 0 1; }
-    #detail-message.-error { border-left: thick $error; }
-    #detail-buttons { height: auto; }
-    #detail-buttons Button { margin-right: 1; }
-    """
+    CSS_PATH = "request_detail.tcss"
 
     def __init__(
         self,

@@ -46,13 +46,13 @@ from selfcare_tui.core.attachments import (
     check_file,
     size_text,
 )
+from selfcare_tui.core.failures import describe
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
+from selfcare_tui.widgets.login_ended import LoginEnded
 
-from .base import LoginEnded
 from .file_picker import FilePicker
-from .messages import describe
 from .request_detail import place_text, stage_label
 
 _REFUSED_FILE = {
@@ -153,25 +153,7 @@ class RequestFormScreen(Screen[models.Request | None]):
         Binding("ctrl+s", "send", _("Send")),
     ]
 
-    DEFAULT_CSS = """
-    #form { height: 1fr; padding: 0 1; }
-    #form .label { margin-top: 1; height: auto; }
-    #form .about { height: auto; color: $text-muted; }
-    #form Input.-invalid { border: tall $error; }
-    #message { height: 5; }
-    #documents-heading { margin-top: 1; height: auto; text-style: bold; }
-    .doc-row { height: auto; margin-top: 1; }
-    .doc-row Static { width: 1fr; height: auto; }
-    .doc-row Button { min-width: 16; }
-    #form-message { height: auto; max-height: 6; overflow-y: auto; padding: 0 1; }
-    #form-message.-error { border-left: thick $error; }
-    #upload-box { height: auto; display: none; padding: 0 1; }
-    #upload-box.-shown { display: block; }
-    #upload-text { height: auto; }
-    #form-buttons { height: auto; padding: 0 1; }
-    #form-buttons Button { margin-right: 1; }
-    SelectOverlay:nocolor > .option-list--option-highlighted { text-style: reverse; }
-    """
+    CSS_PATH = "request_form.tcss"
 
     def __init__(
         self,

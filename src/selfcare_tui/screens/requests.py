@@ -7,9 +7,6 @@ connections, changes of holder, suggestions and complaints all go through here.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
-from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -21,8 +18,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from selfcare_tui.api import models
-from selfcare_tui.api.errors import ApiError, TokenRejected
+from selfcare_tui.api.errors import ApiError
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.loaders.requests import RequestsData, load_requests
 from selfcare_tui.i18n import _, format_date, ngettext
 from selfcare_tui.session import Session
 
@@ -40,35 +38,6 @@ STATUS_ORDER = (
     models.RequestStatus.rejected,
 )
 """Open requests first, in the order they move; then the closed ones."""
-
-
-async def _optional(call: Awaitable[T]) -> T | ApiError:
-    try:
-        return await call
-    except TokenRejected:
-        raise
-    except ApiError as exc:
-        return exc
-
-
-@dataclass
-class RequestsData:
-    types: list[models.RequestType]
-    requests: list[models.Request]
-    places: list[models.Place] | ApiError
-    """Only for choosing and naming places; a refusal leaves the rest usable."""
-
-
-async def load_requests(session: Session, number: str) -> RequestsData:
-    client = session.client
-
-    async def requests() -> list[models.Request]:
-        return [r async for r in client.iter_requests(number)]
-
-    types, found, places = await asyncio.gather(
-        client.request_types(), requests(), _optional(client.places(number))
-    )
-    return RequestsData(types, found, places)
 
 
 def needs_text(rtype: models.RequestType) -> str:
@@ -141,16 +110,7 @@ class RequestsScreen(AccountScreen[RequestsData]):
         Binding("l", "list", _("Your requests")),
     ]
 
-    DEFAULT_CSS = """
-    RequestsScreen .panel:focus-within { border: round $accent; }
-    #types { height: auto; max-height: 9; border: none; padding: 0; }
-    #requests { height: auto; max-height: 14; border: none; padding: 0; }
-    #needs, #types-hint, #requests-hint, #requests-empty { height: auto; }
-    #types-hint, #requests-hint { color: $text-muted; }
-    #needs { margin-top: 1; }
-    #types:nocolor > .option-list--option-highlighted { text-style: reverse; }
-    #requests:nocolor > .option-list--option-highlighted { text-style: reverse; }
-    """
+    CSS_PATH = "requests.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -182,7 +142,7 @@ class RequestsScreen(AccountScreen[RequestsData]):
             )
 
     async def fetch(self, number: str) -> RequestsData:
-        return await load_requests(self.session, number)
+        return await load_requests(self.session.client, number)
 
     @property
     def places(self) -> list[models.Place]:

@@ -9,10 +9,7 @@ without colour; the tables below them give the exact figures.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar, TypeVar
 
@@ -23,14 +20,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
 from selfcare_tui.api import models
-from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.core import statistics
+from selfcare_tui.core.loaders.statistics import (
+    StatisticsData,
+    load_statistics,
+)
 from selfcare_tui.i18n import _, format_kwh, format_money, format_month, format_number, ngettext
 from selfcare_tui.session import Session
 from selfcare_tui.widgets import bars
-from selfcare_tui.widgets.bars import draw_bar as draw_bar  # `as`: the tests import it from here
-from selfcare_tui.widgets.statistics.bar_chart import Bar, BarGroup
-from selfcare_tui.widgets.statistics.bar_chart import BarChart as BarChart  # tests import it too
+from selfcare_tui.widgets.statistics.bar_chart import Bar, BarChart, BarGroup
 
 from .base import AccountScreen
 
@@ -39,86 +37,6 @@ INVOICED_BAR, PAID_BAR, KWH_BAR = bars.FULL, bars.SHADED, "■"
 
 
 # --- loading -------------------------------------------------------------------------------
-
-
-async def _first(items: AsyncIterator[T]) -> T | None:
-    """The first item, closing the listing so no further page is asked for."""
-    try:
-        async for item in items:
-            return item
-        return None
-    finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            await close()
-
-
-async def years_with_invoices(client: SelfcareClient, number: str) -> list[int]:
-    """Newest first; one request per year that has invoices, none for the gaps between them."""
-    years: list[int] = []
-    until: dt.date | None = None
-    while len(years) < statistics.MAX_YEARS:
-        page = await client.invoices_page(number, until=until, limit=1)
-        if not page.items:
-            break
-        year = page.items[0].issued_on.year
-        years.append(year)
-        until = dt.date(year - 1, 12, 31)
-    return years
-
-
-async def _notices_since(
-    client: SelfcareClient, number: str, since: dt.date
-) -> list[models.Notice]:
-    """Notices come newest first and have no date filter: stop at the first older one."""
-    found: list[models.Notice] = []
-    notices = client.iter_notices(number)
-    try:
-        async for notice in notices:
-            if notice.issued_on < since:
-                break
-            found.append(notice)
-    finally:
-        close = getattr(notices, "aclose", None)
-        if close is not None:
-            await close()
-    return found
-
-
-@dataclass
-class StatisticsData:
-    years: list[int]
-    """Years to choose from, newest first; empty when the account has nothing yet."""
-    stats: statistics.Statistics | None
-
-
-async def load_statistics(
-    client: SelfcareClient, number: str, wanted: int | None
-) -> StatisticsData:
-    """The years to offer, and the statistics of `wanted` (the newest when it has none)."""
-    invoice_years, newest_payment = await asyncio.gather(
-        years_with_invoices(client, number), _first(client.iter_payments(number))
-    )
-    found = list(invoice_years)
-    if newest_payment is not None:
-        found.append(newest_payment.paid_on.year)
-    years = statistics.years_with_data(found)
-    if not years:
-        return StatisticsData([], None)
-    year = wanted if wanted in years else years[0]
-    first = statistics.first_year_compared(year, years)
-    since, until = statistics.span(first, year)
-    invoices, payments, notices = await asyncio.gather(
-        _all(client.iter_invoices(number, since=since, until=until)),
-        _all(client.iter_payments(number, since=since, until=until)),
-        _notices_since(client, number, since),
-    )
-    stats = statistics.summarise(invoices, payments, notices, year=year, first_year=first)
-    return StatisticsData(years, stats)
-
-
-async def _all(items: AsyncIterator[T]) -> list[T]:
-    return [item async for item in items]
 
 
 # --- the screen ----------------------------------------------------------------------------
@@ -162,18 +80,7 @@ class StatisticsScreen(AccountScreen[StatisticsData]):
         Binding("right_square_bracket", "later", _("Later year"), key_display="]"),
     ]
 
-    DEFAULT_CSS = """
-    StatisticsScreen .panel:focus-within { border: round $accent; }
-    StatisticsScreen #year-row { height: auto; padding: 0 1; }
-    StatisticsScreen #year-row Label { padding: 0 1 0 0; }
-    StatisticsScreen #year { width: 16; }
-    StatisticsScreen #year-hint { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
-    StatisticsScreen #summary, StatisticsScreen #rules { height: auto; padding: 0 1; }
-    StatisticsScreen #rules { color: $text-muted; }
-    StatisticsScreen DataTable { height: auto; margin-top: 1; }
-    StatisticsScreen DataTable:nocolor > .datatable--cursor { text-style: reverse; }
-    StatisticsScreen .chart-title { text-style: bold; margin-top: 1; }
-    """
+    CSS_PATH = "statistics.tcss"
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me

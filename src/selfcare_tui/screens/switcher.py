@@ -10,19 +10,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.core.failures import describe
 from selfcare_tui.i18n import _, format_date
 from selfcare_tui.widgets.banner import scope_label
 from selfcare_tui.widgets.loading import done_loading
 
 from .attach import AttachAccount
-from .messages import describe
+from .dialog import Dialog
 
 
 def account_prompt(account: models.AccountSummary, current: bool) -> Text:
@@ -45,29 +45,11 @@ def account_prompt(account: models.AccountSummary, current: bool) -> Text:
     return text
 
 
-class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
+class AccountSwitcher(Dialog[models.AccountSummary | None]):
     """Dismisses with the chosen account, or None when closed with escape."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Close")),
-        Binding("a", "attach", _("Attach an account")),
-    ]
-
-    DEFAULT_CSS = """
-    AccountSwitcher { align: center middle; }
-    #switcher {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    #switcher OptionList { height: auto; max-height: 16; }
-    #switcher-message { height: auto; color: $text-muted; }
-    #switcher #attach { margin: 1 0 0 0; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("a", "attach", _("Attach an account"))]
+    CSS_PATH = "switcher.tcss"
 
     def __init__(self, client: SelfcareClient, me: models.Me, current: str | None) -> None:
         super().__init__()
@@ -77,7 +59,7 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
         self._accounts: dict[str, models.AccountSummary] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="switcher") as box:
+        with Vertical(id="switcher", classes="dialog-box") as box:
             box.border_title = _("Switch account")
             box.border_subtitle = (
                 _("enter choose · a attach · esc close")
@@ -139,9 +121,6 @@ class AccountSwitcher(ModalScreen[models.AccountSummary | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option_id is not None:
             self.dismiss(self._accounts.get(event.option_id))
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(Button.Pressed, "#attach")
     def action_attach(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from textual import on, work
@@ -23,8 +23,15 @@ from textual.widgets import Button, Input, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
-from selfcare_tui.core.reading_values import plain_value, reading_problem
+from selfcare_tui.core.loaders.readings import MeterInfo
+from selfcare_tui.core.reading_values import (
+    Jump,
+    plain_value,
+    register_name,
+    value_problem,
+)
 from selfcare_tui.core.replaced_bills import bills_replaced_by
 from selfcare_tui.i18n import (
     _,
@@ -34,10 +41,8 @@ from selfcare_tui.i18n import (
     format_number,
     ngettext,
 )
-from selfcare_tui.screens.base import LoginEnded
-from selfcare_tui.screens.confirm_reading import ConfirmReadingDialog, Jump
-from selfcare_tui.screens.messages import describe
 from selfcare_tui.session import Session
+from selfcare_tui.widgets.login_ended import LoginEnded
 
 _VALUE_FIELD = re.compile(r"(?:^|\.)values\.(\d+)\.")
 
@@ -45,35 +50,7 @@ _VALUE_FIELD = re.compile(r"(?:^|\.)values\.(\d+)\.")
 # --- data ---------------------------------------------------------------------------------
 
 
-@dataclass
-class MeterInfo:
-    """What a meter's form shows: the screen loads it, the form keeps it up to date."""
-
-    meter: models.Meter
-    place: models.Place | None
-    last_actual: dict[str, models.Reading | None]
-    """Per register: the last accepted reading (never an estimate), which the rules compare
-    with; the newest one once the user has sent one here."""
-    estimates: list[models.Invoice] = field(default_factory=list)
-    """Open estimated invoices of the meter's place: what ordering a bill replaces."""
-
-
 # --- texts --------------------------------------------------------------------------------
-
-
-def register_name(register: models.Register) -> str:
-    """As it stands at the start of a message: the code on the meter and what it counts."""
-    return _("Register {code} ({kind})").format(code=register.code, kind=label(register.kind))
-
-
-def value_problem(
-    register: models.Register, text: str, last: models.Reading | None, read_on: dt.date | None
-) -> str | Decimal:
-    """The value as a number, or what is wrong with it, naming the register and what it takes."""
-    checked = reading_problem(register, text, last, read_on)
-    if isinstance(checked, Decimal):
-        return checked
-    return _("{register}: {problem}").format(register=register_name(register), problem=checked)
 
 
 def short_name(register: models.Register) -> str:
@@ -184,6 +161,10 @@ def bill_text(invoice: models.Invoice, replaced: list[models.Invoice]) -> str:
     return "\n".join(lines)
 
 
+ConfirmJumps = Callable[[str, list[Jump]], Awaitable[bool]]
+"""Given the meter's serial number and the implausible values: send them anyway?"""
+
+
 # --- one meter ----------------------------------------------------------------------------
 
 
@@ -215,11 +196,18 @@ class MeterForm(Vertical):
     """
 
     def __init__(
-        self, session: Session, number: str, info: MeterInfo, window: models.ReadingWindow
+        self,
+        session: Session,
+        number: str,
+        info: MeterInfo,
+        window: models.ReadingWindow,
+        confirm: ConfirmJumps,
     ) -> None:
+        """`confirm` asks the customer about the values the server found implausible."""
         meter = info.meter
         super().__init__(id=f"meter-{meter.id}")
         self.session = session
+        self.confirm = confirm
         self.number = number
         self.info = info
         self.window = window
@@ -543,9 +531,7 @@ class MeterForm(Vertical):
                 )
             )
         self._form_message(_("Waiting for you to check the values…"), ok=True)
-        confirmed = await self.app.push_screen_wait(
-            ConfirmReadingDialog(self.info.meter.serial_number, jumps)
-        )
+        confirmed = await self.confirm(self.info.meter.serial_number, jumps)
         if not confirmed:
             self._refused(error, submission)
             self._form_message(_("Not sent. Correct the value, or send it again and confirm it."))
