@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
-from selfcare_tui.i18n import _
+from selfcare_tui.i18n import Language, _
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 DEFAULT_PROFILE = "default"
@@ -51,6 +51,9 @@ class Settings(BaseModel):
 
     theme: str = "selfcare"
     """The app's own theme, or any of Textual's (chosen in the palette: "Change theme")."""
+    language: Language | None = None
+    """The app's and the commands' language; SELFCARE_LOCALE and `selfcare --lang` win over it,
+    and without it the environment's (LC_ALL, LC_MESSAGES, LANG) is spoken."""
 
 
 class Config(BaseModel):

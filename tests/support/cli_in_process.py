@@ -63,8 +63,8 @@ def run_as_process(
         os.environ.update(saved_environ)
         time.tzset()
         keyring.set_keyring(saved_keyring)
-        i18n.locale.cache_clear()
-        i18n._translation.cache_clear()
+        i18n.choose_language(None)  # what `--lang` and the config file chose ends with the run
+        i18n.configure_language(None)
         labels._labels.cache_clear()
     stderr = result.stderr
     code = result.exit_code

@@ -48,8 +48,12 @@ def test_unknown_or_c_locale_falls_back_to_british_english(locale: pytest.Monkey
 
 
 def test_messages_without_a_catalog_stay_english(locale: pytest.MonkeyPatch) -> None:
-    use(locale, "ro_RO")
+    use(locale, "de_DE")  # German formats, but no German catalog ships
     assert i18n._("Logged out.") == "Logged out."
+    assert i18n.language() == "en"
+    use(locale, "ro_RO")
+    assert i18n._("Logged out.") != "Logged out."
+    assert i18n.language() == "ro"
 
 
 def test_unit_prices_keep_their_sub_cent_digits_up_to_five(locale: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,9 @@ import sys
 
 import click
 
-from selfcare_tui import __version__
+from selfcare_tui import __version__, config, i18n
 from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.config import ConfigError
 from selfcare_tui.i18n import _
 
 from . import (
@@ -27,16 +28,40 @@ from . import (
 )
 from .auth import auth, login, logout, status
 from .backend import require_backend
+from .click_messages import speak_through_the_catalog
 from .context import State, handle
 from .translated import TranslatedGroup
 
 DEFAULT_PORT = 8765
 
 
+def speak_chosen_language(args: list[str]) -> None:
+    """`--lang` and the config file's `[settings] language`, read before click parses, so that
+    `selfcare --help --lang ro` is Romanian too. A bad value is left for click to refuse; an
+    unreadable config file for the command to report."""
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.removeprefix("--lang=")
+    i18n.choose_language(chosen if chosen in i18n.LANGUAGES else None)
+    try:
+        i18n.configure_language(config.load().settings.language)
+    except ConfigError:
+        i18n.configure_language(None)
+
+
 class SelfcareGroup(TranslatedGroup):
     """The root group: an error no command handled itself (a bad SELFCARE_SERVER, an unreadable
     config file) leaves with its message and exit code, like the commands' own, never as a
     traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        speak_chosen_language(args)  # before any help text or error is looked up
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -56,6 +81,12 @@ class SelfcareGroup(TranslatedGroup):
     "--profile",
     envvar="SELFCARE_PROFILE",
     help="Which saved login to use (several servers or logins). Env: SELFCARE_PROFILE.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    expose_value=False,
+    help="The language to speak; else SELFCARE_LOCALE, then [settings] language, then LANG.",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.pass_context
@@ -197,6 +228,11 @@ for command in invoices_download.COMMANDS:
     group = cli.commands.get("invoices")
     if isinstance(group, click.Group):
         group.add_command(command)
+
+
+# Last: the help texts click's decorators wrote above stay English, the msgids that
+# TranslatedCommand looks up when it shows them.
+speak_through_the_catalog()
 
 
 def main() -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import inspect
 from collections.abc import Iterator
-from gettext import gettext as click_gettext
 
 import click
 
 from selfcare_tui.i18n import _
+
+HELP_OPTION_HELP = "Show this message and exit."
+"""Click's own help of --help, as click writes it (and the template has it)."""
 
 
 def help_msgid(text: str | None) -> str | None:
@@ -67,6 +69,14 @@ class TranslatedCommand(click.Command):
     def epilog(self, value: str | None) -> None:
         self.source_epilog = value
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's --help, whose help click translates once and keeps: here it stays the
+        English msgid, looked up when shown like every other option's."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Click's own option list, each row made from a copy of the option with its help
         translated (the row also holds click's `[default: ...]`, added after the help)."""
@@ -77,7 +87,7 @@ class TranslatedCommand(click.Command):
                 if row is not None:
                     rows.append(row)
         if rows:
-            with formatter.section(click_gettext("Options")):  # click's heading, as click has it
+            with formatter.section(_("Options")):  # click's own heading (click_messages)
                 formatter.write_dl(rows)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
+from selfcare_tui import i18n
 from selfcare_tui.api import models as m
 from selfcare_tui.i18n import _
 
 
 @cache
-def _labels() -> dict[StrEnum, str]:
-    # Cached per process: the language is chosen once, at start-up.
+def _labels(language: str) -> dict[StrEnum, str]:
+    """Per language, so a language chosen while running is spoken at once."""
     return {
         m.Access.owner: _("own account"),
         m.Access.delegate: _("by mandate"),
@@ -69,7 +70,7 @@ def _labels() -> dict[StrEnum, str]:
 
 def label(value: StrEnum) -> str:
     """The word for `value`; a value this version does not know (a newer server) as it is."""
-    return _labels().get(value, value.value)
+    return _labels(i18n.language()).get(value, value.value)
 
 
 def label_of(enum: type[StrEnum], value: str) -> str:

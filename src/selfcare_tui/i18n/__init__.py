@@ -3,9 +3,10 @@
 Every user-facing string goes through `_()` (the command line's help texts too, see
 `selfcare_tui.cli.translated`), so a translation is a catalog under
 `i18n/locale/<lang>/LC_MESSAGES/selfcare.mo`, not a code change; `make messages` writes the
-template, `i18n/locale/selfcare.pot`. The locale comes from SELFCARE_LOCALE, else the usual
-LC_ALL / LC_MESSAGES / LANG. SELFCARE_LOCALE_DIR points at another catalog directory, to try
-a translation before it ships (and for tests).
+template, `i18n/locale/selfcare.pot`. The language is, first to last: the one chosen for this
+run (`selfcare --lang`, the app's "Change language"), SELFCARE_LOCALE, `[settings] language`
+of the config file, the usual LC_ALL / LC_MESSAGES / LANG, else English. SELFCARE_LOCALE_DIR
+points at another catalog directory, to try a translation before it ships (and for tests).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
@@ -29,17 +31,44 @@ from selfcare_tui.api.models import Money
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "selfcare"
 DEFAULT_LOCALE = "en_GB"
+Language = Literal["en", "ro", "et", "uk", "ru"]
+"""English and the shipped translations (i18n/catalogs.py compiles them)."""
+LANGUAGES: tuple[str, ...] = get_args(Language)
 _UNIT_PRICE_STEP = Decimal("0.00001")
 """Prices per kWh have up to five decimals; a unit price is shown to that step."""
 
 
+_chosen: str | None = None
+"""The language chosen for this run: `selfcare --lang`, or the app's "Change language"."""
+_configured: str | None = None
+"""`[settings] language` of the config file."""
+
+
+def choose_language(language: str | None) -> None:
+    """Speak `language` (one of LANGUAGES) from now on, over the environment and the config;
+    None goes back to them."""
+    global _chosen
+    _chosen = language
+    reset()
+
+
+def configure_language(language: str | None) -> None:
+    """The config file's language: used when neither the run nor SELFCARE_LOCALE chose one."""
+    global _configured
+    _configured = language
+    reset()
+
+
+def _environment(variable: str) -> str | None:
+    name = os.environ.get(variable, "").split(".")[0].split("@")[0]
+    return name if name and name not in ("C", "POSIX") else None
+
+
 def _locale_name() -> str:
-    for variable in ("SELFCARE_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        name = value.split(".")[0].split("@")[0]
-        if name and name not in ("C", "POSIX"):
-            return name
-    return DEFAULT_LOCALE
+    named = [_chosen, _environment("SELFCARE_LOCALE"), _configured]
+    named += [_environment(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    name = next((n for n in named if n), DEFAULT_LOCALE)
+    return DEFAULT_LOCALE if name == "en" else name
 
 
 @cache
@@ -53,6 +82,12 @@ def locale() -> Locale:
 def locale_dir() -> Path:
     """Where the catalogs are: the shipped ones, unless SELFCARE_LOCALE_DIR says otherwise."""
     return Path(os.environ.get("SELFCARE_LOCALE_DIR") or LOCALE_DIR)
+
+
+def language() -> str:
+    """The language spoken, as LANGUAGES names it; "en" for any without a catalog."""
+    spoken = locale().language
+    return spoken if spoken in LANGUAGES else "en"
 
 
 @cache

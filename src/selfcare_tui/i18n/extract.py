@@ -1,9 +1,11 @@
-"""`make messages`: write the catalog template, `i18n/locale/selfcare.pot`.
+"""`make messages`: write the catalog template, `i18n/locale/selfcare.pot`, and merge it into
+the catalogs.
 
-Its messages come from two places: every `_()` and `ngettext()` call in the code, found by
-Babel, and every help text of the `selfcare` command line, read from the real click command
+Its messages come from three places: every `_()` and `ngettext()` call in the code, found by
+Babel; every help text of the `selfcare` command line, read from the real click command
 tree, because docstrings and `help=` strings are looked up in the catalog only when shown
-(see `selfcare_tui.cli.translated`). The reference server is not translated: left out.
+(see `selfcare_tui.cli.translated`); and click's own messages, read from its source (see
+`selfcare_tui.cli.click_messages`). The reference server is not translated: left out.
 
 A build tool, not part of the runtime: it reads the command line, so unlike the rest of
 i18n it imports from above.
@@ -19,12 +21,14 @@ from pathlib import Path
 
 import click
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import write_po
 
 from selfcare_tui import __version__, i18n
+from selfcare_tui.cli import click_messages
 from selfcare_tui.cli.main import cli
 from selfcare_tui.cli.translated import TranslatedCommand, help_msgids
+from selfcare_tui.i18n import catalogs
 
 PACKAGE = Path(__file__).parent.parent
 ROOT = PACKAGE.parent.parent
@@ -48,6 +52,14 @@ def template() -> Catalog:
         catalog.add(message, locations=[location], auto_comments=comments, context=context)
     for message, location, comment in _help_texts(cli, None, "selfcare"):
         catalog.add(message, locations=[location], auto_comments=[comment] if comment else [])
+    for module in click_messages.MODULES:
+        with (click_messages.SOURCE / f"{module}.py").open("rb") as source:
+            for lineno, text, _comments, _context in extract("python", source, keywords=KEYWORDS):
+                catalog.add(
+                    text,
+                    locations=[(f"click/{module}.py", lineno)],
+                    auto_comments=["click's own message"],
+                )
     return catalog
 
 
@@ -89,6 +101,9 @@ def main() -> None:
     catalog = template()
     TEMPLATE.write_bytes(render(catalog))
     print(f"{_relative(TEMPLATE)}: {len(catalog)} messages", file=sys.stderr)
+    catalogs.merge_template(TEMPLATE)
+    for po in catalogs.catalog_files():
+        print(f"{_relative(po)}: merged", file=sys.stderr)
 
 
 if __name__ == "__main__":
