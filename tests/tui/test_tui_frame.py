@@ -9,14 +9,15 @@ from keyring.backends import fail
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from selfcare_tui import config
+from selfcare_tui import config, i18n
 from selfcare_tui.app import SelfcareApp
 from selfcare_tui.screens.attach import AttachAccount
-from selfcare_tui.screens.goto import GoToMenu
+from selfcare_tui.screens.goto import GoToMenu, section_prompt, title_width
 from selfcare_tui.screens.help import HelpScreen
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.screens.profile import ProfileScreen
+from selfcare_tui.screens.sections import sections
 from selfcare_tui.screens.switcher import AccountSwitcher
 from selfcare_tui.server.demo import AGENT_TOTP_SECRET, ATTACHABLE_ACCOUNT
 
@@ -215,3 +216,16 @@ async def test_attach_an_account_from_the_switcher(
         await wait_for(pilot, lambda: overview_loaded(pilot, number))
     async with await live_server.login("maria") as client:
         assert number in [a.number for a in await client.accounts()]
+
+
+@pytest.mark.parametrize("language", ["en", "ro", "et", "uk", "ru"])
+def test_the_go_to_menu_keeps_one_line_a_section_in_every_language(language: str) -> None:
+    i18n.choose_language(language)
+    try:
+        listed = sections()
+        titles = title_width([s.title for s in listed])
+        prompts = [section_prompt(s, current=i == 0, titles=titles) for i, s in enumerate(listed)]
+    finally:
+        i18n.choose_language(None)
+    assert all(prompt.cell_len <= 64 for prompt in prompts), [p.plain for p in prompts]
+    assert all(s.title.split()[0] in p.plain for s, p in zip(listed, prompts, strict=True))

@@ -14,14 +14,27 @@ from selfcare_tui.i18n import _
 from .dialog import Dialog
 from .sections import Section, sections
 
+TITLES = 24
+"""The title column's least width; a language with longer titles widens it, up to MOST_TITLES."""
+MOST_TITLES = 34
 
-def section_prompt(section: Section, current: bool, width: int = 64) -> Text:
-    """One line per section, so the whole list fits a 24-line terminal."""
+
+def title_width(titles: list[str]) -> int:
+    return min(MOST_TITLES, max([TITLES, *(len(t) + 2 for t in titles)]))
+
+
+def section_prompt(
+    section: Section, current: bool, width: int = 64, titles: int = TITLES
+) -> Text:
+    """One line per section, so the whole list fits a 24-line terminal: the description is
+    cut to what the title column leaves."""
     title = f"{'● ' if current else ''}{section.title}"
+    if len(title) > titles:
+        title = title[: titles - 1] + "…"
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {section.key} ", style="bold reverse")
-    text.append(f" {title:<24}", style="bold")
-    room = max(0, width - 29)
+    text.append(f" {title:<{titles}}", style="bold")
+    room = max(0, width - titles - 5)
     description = section.description
     if len(description) > room:
         description = description[: max(0, room - 1)].rstrip() + "…"
@@ -43,9 +56,10 @@ class GoToMenu(Dialog[str | None]):
         with Vertical(id="goto", classes="dialog-box") as box:
             box.border_title = _("Go to")
             box.border_subtitle = _("key or enter opens · esc close")
+            titles = title_width([s.title for s in self._sections])
             yield OptionList(
                 *(
-                    Option(section_prompt(s, s.name == self._current), id=s.name)
+                    Option(section_prompt(s, s.name == self._current, titles=titles), id=s.name)
                     for s in self._sections
                 )
             )
