@@ -23,9 +23,7 @@ def title_width(titles: list[str]) -> int:
     return min(MOST_TITLES, max([TITLES, *(len(t) + 2 for t in titles)]))
 
 
-def section_prompt(
-    section: Section, current: bool, width: int = 64, titles: int = TITLES
-) -> Text:
+def section_prompt(section: Section, current: bool, width: int = 64, titles: int = TITLES) -> Text:
     """One line per section, so the whole list fits a 24-line terminal: the description is
     cut to what the title column leaves."""
     title = f"{'● ' if current else ''}{section.title}"
