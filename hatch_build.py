@@ -24,5 +24,5 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         root = Path(self.root)
-        for mo in module.compile_catalogs():
+        for mo in (mo for d in module.LOCALE_DIRS for mo in module.compile_catalogs(d)):
             build_data["artifacts"].append(mo.relative_to(root).as_posix())

@@ -9,29 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.theme import Theme
+from textual.theme import Theme, ThemeProvider
 
-from selfcare_tui import config
+from selfcare_tui import config, i18n
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError
-from selfcare_tui.i18n import _
+from selfcare_tui.i18n import _, language_name
 from selfcare_tui.session import Session, open_session, remember_account, server_for, start
 
 from .core.failures import describe
 from .screens.base import AccountScreen
 from .screens.goto import GoToMenu
 from .screens.help import HelpScreen, KeyHelp
+from .screens.language import LanguagePicker
 from .screens.login import LoggedIn, LoginScreen
 from .screens.sections import section_named, sections
 from .screens.switcher import AccountSwitcher
 from .widgets.link_panel import SectionOpened
 from .widgets.login_ended import LoginEnded
+from .widgets.redraw import redraw_screen, retranslate_bindings
 from .widgets.themes import SELFCARE_THEME
 
 SWITCH_KEY = "ctrl+o"
@@ -46,6 +49,16 @@ class SelfcareApp(App[None]):
         Binding(SWITCH_KEY, "switch_account", _("Accounts")),
         Binding("g", "go_menu", _("Go to")),
         Binding("question_mark", "help", _("Help"), key_display="?"),
+        # Textual's own palette key, declared here so that its word is translated too.
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            _("palette"),
+            show=False,
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip=_("Open the command palette"),
+        ),
     ]
 
     def __init__(
@@ -73,6 +86,9 @@ class SelfcareApp(App[None]):
         return theme if theme in self.available_themes else SELFCARE_THEME.name
 
     def on_mount(self) -> None:
+        # Key descriptions were made when their classes were, maybe before the language was
+        # chosen (`selfcare --lang`, the config file): they speak it from the first screen.
+        retranslate_bindings(self, list(self.screen_stack))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.session is not None:
             self._enter(self.session, None)
@@ -248,6 +264,54 @@ class SelfcareApp(App[None]):
         ]
         return rows
 
+    # --- language -----------------------------------------------------------------------
+
+    def action_change_language(self) -> None:
+        if not isinstance(self.screen, LanguagePicker):
+            self.push_screen(LanguagePicker(), self._language_chosen)
+
+    def _language_chosen(self, language: str | None) -> None:
+        if language is None or language == i18n.language():
+            return
+        i18n.choose_language(language)
+        try:
+            settings = config.load()
+        except SelfcareError:
+            settings = None  # an unreadable config is not overwritten; the app still changes
+        if settings is not None and settings.settings.language != language:
+            settings.settings.language = cast(i18n.Language, language)
+            config.save(settings)
+        self._redraw()
+
+    @work(exclusive=True, group="language")
+    async def _redraw(self) -> None:
+        """Every screen in the new language: the ones shown now at once, keeping what was
+        typed; the sections kept for later when they are shown again."""
+        shown = list(self.screen_stack[1:])
+        retranslate_bindings(self, [*shown, *self._sections.values()])
+        for section in self._sections.values():
+            section.stale_language = section not in shown
+        for screen in shown:
+            if isinstance(screen, AccountScreen):
+                await screen.redraw()
+            else:
+                await redraw_screen(screen)
+        self.refresh_bindings()
+        self.notify(_("Language: {language}").format(language=language_name(i18n.language())))
+
+    # --- the command palette -----------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.session is not None:
             yield SystemCommand(
@@ -262,4 +326,39 @@ class SelfcareApp(App[None]):
                     partial(self.go, section.name),
                 )
         yield SystemCommand(_("Help"), _("The keys of the app"), self.action_help)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            _("Change language"),
+            _("Show the app in another language: English, Romanian, Estonian, Ukrainian, Russian"),
+            self.action_change_language,
+        )
+        words = textual_words()
+        for command in super().get_system_commands(screen):
+            yield command._replace(
+                title=words.get(command.title, command.title),
+                help=words.get(command.help, command.help),
+            )
+
+
+def textual_words() -> dict[str, str]:
+    """Textual's own system commands, in the language spoken (their English is Textual's)."""
+    return {
+        "Theme": _("Theme"),
+        "Change the current theme": _("Change the current theme"),
+        "Quit": _("Quit"),
+        "Quit the application as soon as possible": _("Quit the application as soon as possible"),
+        "Keys": _("Keys"),
+        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
+        "Show help for the focused widget and a summary of available keys": _(
+            "Show help for the focused widget and a summary of available keys"
+        ),
+        "Minimize": _("Minimize"),
+        "Minimize the widget and restore to normal size": _(
+            "Minimize the widget and restore to normal size"
+        ),
+        "Maximize": _("Maximize"),
+        "Maximize the focused widget": _("Maximize the focused widget"),
+        "Screenshot": _("Screenshot"),
+        "Save an SVG 'screenshot' of the current screen": _(
+            "Save an SVG 'screenshot' of the current screen"
+        ),
+    }

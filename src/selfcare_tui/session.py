@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from selfcare_tui import config
+from selfcare_tui import config, i18n
 from selfcare_tui.api import models
-from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.api.client import SelfcareClient, TokensChanged
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
@@ -25,6 +25,26 @@ KEYRING_SERVICE_PREFIX = "selfcare-tui"
 # Backends that do not keep a secret safe: the placeholders keyring falls back to when it
 # finds nothing, and keyrings.alt's files, which are plain text on disk.
 _UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def client_for(
+    server: str,
+    *,
+    access_token: str | None = None,
+    refresh_token: str | None = None,
+    on_tokens: TokensChanged | None = None,
+    retries: int = 3,
+) -> SelfcareClient:
+    """A client that names the user's language to the server (Accept-Language) at every
+    request, so that what the server writes (refusals, PDFs' defaults) is in it."""
+    return SelfcareClient(
+        server,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        on_tokens=on_tokens,
+        retries=retries,
+        language=i18n.language,
+    )
 
 
 class NotLoggedIn(SelfcareError):
@@ -156,7 +176,7 @@ def open_session(
     server = server_for(profile)
     token = os.environ.get("SELFCARE_TOKEN")
     if token:
-        client = SelfcareClient(server, access_token=token)
+        client = client_for(server, access_token=token)
         return Session(profile_name, profile, client, from_environment=True)
     refresh_token = None
     credentials: CredentialStore | None = None
@@ -170,7 +190,7 @@ def open_session(
     if require_login and not refresh_token:
         raise NotLoggedIn(not_logged_in_message(profile_name))
     on_tokens = _saver(credentials, server, profile.username) if credentials else None
-    client = SelfcareClient(server, refresh_token=refresh_token, on_tokens=on_tokens)
+    client = client_for(server, refresh_token=refresh_token, on_tokens=on_tokens)
     return Session(profile_name, profile, client, from_environment=False)
 
 
@@ -223,7 +243,7 @@ async def for_one_call(
     Where there is no keyring (an SSH host, a thin client), this is how a first API token is
     made: the password login ends with the call, what `work` created (the token) stays.
     """
-    async with SelfcareClient(server) as client:
+    async with client_for(server) as client:
         await _password_login(client, username, password, one_time_code)
         try:
             return await work(client)
@@ -245,7 +265,7 @@ async def log_in(
     Returns who logged in and whether the login was stored in the keyring (False when there is
     no safe keyring, or `remember` is off: the session then lasts only for this run).
     """
-    async with SelfcareClient(server) as client:
+    async with client_for(server) as client:
         await _password_login(client, username, password, one_time_code)
         me = await client.me()
         stored = False
@@ -295,7 +315,7 @@ async def log_out(profile_name: str | None) -> bool:
     token = credentials.refresh_token(server, profile.username)
     if token is None:
         return False
-    async with SelfcareClient(server, refresh_token=token) as client:
+    async with client_for(server, refresh_token=token) as client:
         try:
             await client.logout()
         finally:
@@ -309,11 +329,11 @@ async def password_session(server: str, username: str, password: str) -> Session
     For the demo. The returned client is fresh, so it may be used from another event loop
     (the app's) than the one that logged in.
     """
-    async with SelfcareClient(server) as login:
+    async with client_for(server) as login:
         result = await login.login(username, password)
         if isinstance(result, models.MfaChallenge):
             raise NotLoggedIn(_("This login needs a one-time code; use the login screen."))
-    client = SelfcareClient(
+    client = client_for(
         server, access_token=result.access_token, refresh_token=result.refresh_token
     )
     profile = config.Profile(server=server, username=username)

@@ -91,7 +91,7 @@ def test_submit_outside_the_window_and_values_the_meter_cannot_show(cli: Cli) ->
     assert outside.returncode == 5
     lines = outside.stderr.splitlines()
     assert lines[0].startswith(
-        "Error: outside_reading_window: Readings are accepted from 2026-11-30 to 2026-12-03."
+        "Error: outside_reading_window: Readings are accepted from 30 Nov 2026 to 3 Dec 2026."
     )
     assert lines[1] == (
         "The next reading window opens on 30 Nov 2026. To be billed on this reading now, "

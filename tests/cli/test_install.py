@@ -27,7 +27,16 @@ def test_the_client_installs_and_runs_without_the_backend(tmp_path: Path) -> Non
     (wheel,) = (tmp_path / "dist").glob("selfcare_tui-*.whl")
     stylesheets = {str(p.relative_to(REPO / "src")) for p in REPO.glob("src/**/*.tcss")}
     assert stylesheets, "the app's stylesheets"
-    assert stylesheets <= set(zipfile.ZipFile(wheel).namelist())  # the app needs every one
+    contents = set(zipfile.ZipFile(wheel).namelist())
+    assert stylesheets <= contents  # the app needs every one
+    catalogs = {
+        f"selfcare_tui/{where}/locale/{language}/LC_MESSAGES/{domain}.mo"
+        for where, domain in (("i18n", "selfcare"), ("server", "server"))
+        for language in ("ro", "et", "uk", "ru")
+    }
+    assert catalogs <= contents  # compiled by the build, from .po files alone
+    assert "selfcare_tui/server/fonts/DejaVuSans.ttf" in contents
+    assert "selfcare_tui/server/fonts/LICENSE" in contents
     venv = tmp_path / "customer"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"

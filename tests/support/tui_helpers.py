@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from selfcare_tui.app import SelfcareApp
+from selfcare_tui.i18n import _
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.session import password_session
@@ -62,7 +63,8 @@ def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
     if not screen.query("#money"):
         return False  # pushed but not composed yet
     money = str(screen.query_one("#money", Static).content)
-    return "Balance" in money and not screen.query_one("#body").loading
+    balance = _("Balance: {amount}").split("{amount}")[0].strip()  # in the language spoken
+    return balance in money and not screen.query_one("#body").loading
 
 
 async def overview_shown(pilot: Pilot[None], account: str | None = None) -> None:

@@ -222,7 +222,7 @@ async def test_the_fifteen_minute_profile_of_a_day(
         day_input = screen_of(pilot).query_one("#day", Input)
         day_input.focus()
         await pilot.press("end", *["backspace"] * len(day_input.value), *"2026-11-31", "enter")
-        assert "'2026-11-31' is not a date" in text_of(pilot, "#day-message")
+        assert "“2026-11-31” is not a date" in text_of(pilot, "#day-message")
         assert day_input.value == "2026-11-31"  # what was typed stays
         await pilot.press("backspace", "backspace", *"02", "enter")
         await wait_for(pilot, lambda: profile_of(pilot, dt.date(2026, 11, 2)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +17,12 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from selfcare_tui import i18n
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.core.loaders.invoices import PAGE_SIZE
 from selfcare_tui.i18n import format_date, format_kwh, format_money
 from selfcare_tui.screens.invoice_detail import InvoiceDetail
-from selfcare_tui.screens.invoices import InvoicesScreen, parse_date
+from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.pay import PayDialog
 from selfcare_tui.screens.switcher import AccountSwitcher
 from selfcare_tui.widgets.qr import qr_text
@@ -115,42 +113,6 @@ async def choose(pilot: Pilot[None], selector: str, steps: int) -> None:
 
 
 # --- dates as typed -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def locale_named(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    def use(name: str) -> None:
-        monkeypatch.setenv("SELFCARE_LOCALE", name)
-        i18n.reset()
-
-    yield use
-    monkeypatch.undo()
-    i18n.reset()
-
-
-@pytest.mark.parametrize(
-    ("name", "typed", "day"),
-    [
-        ("en_GB", "31 Jan 2026", dt.date(2026, 1, 31)),
-        ("en_GB", "31/01/2026", dt.date(2026, 1, 31)),
-        ("en_GB", "5 sept 2026", dt.date(2026, 9, 5)),
-        ("en_GB", "5 September 2026", dt.date(2026, 9, 5)),
-        ("en_GB", "2026-1-31", dt.date(2026, 1, 31)),
-        ("en_US", "Jan 31, 2026", dt.date(2026, 1, 31)),
-        ("en_US", "1/31/26", dt.date(2026, 1, 31)),
-        ("et_EE", "31.01.2026", dt.date(2026, 1, 31)),
-        ("ru_RU", "31 янв. 2026 г.", dt.date(2026, 1, 31)),
-        ("en_GB", "31 Feb 2026", None),
-        ("en_GB", "31.13.2026", None),
-        ("en_GB", "yesterday", None),
-        ("en_GB", "2026-02-30", None),
-    ],
-)
-def test_dates_as_the_locale_writes_them_or_iso(
-    locale_named: Callable[[str], None], name: str, typed: str, day: dt.date | None
-) -> None:
-    locale_named(name)
-    assert parse_date(typed) == day
 
 
 # --- the list -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Each shipped language is complete: every message of the template translated, none fuzzy,
-with the English text's {placeholders}, all its plural forms, click's \\b markers, and the
-utility's words of its glossary; the build compiles the catalogs gettext reads."""
+"""Each shipped language is complete, in the app's catalog and the server's alike: every
+message of the template translated, none fuzzy, with the English text's {placeholders}, all
+its plural forms, click's \\b markers, and the utility's words of its glossary; the build
+compiles the catalogs gettext reads."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from selfcare_tui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, catalogs
+from selfcare_tui.server import i18n as server_i18n
 
+DOMAINS = {DOMAIN: LOCALE_DIR, "server": catalogs.SERVER}
+"""The app's catalogs and the reference server's own."""
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 PLURAL_FORMS = {"ro": 3, "et": 2, "uk": 3, "ru": 3}
 ONLY_ONE = {"ro", "et"}
@@ -43,12 +47,12 @@ def load(path: Path, language: str | None = None) -> Catalog:
         return read_po(file, locale=language)
 
 
-def template() -> list[Message]:
-    return [m for m in load(LOCALE_DIR / f"{DOMAIN}.pot") if m.id]
+def template(domain: str = DOMAIN) -> list[Message]:
+    return [m for m in load(DOMAINS[domain] / f"{domain}.pot") if m.id]
 
 
-def shipped(language: str) -> Catalog:
-    return load(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po", language)
+def shipped(language: str, domain: str = DOMAIN) -> Catalog:
+    return load(DOMAINS[domain] / language / "LC_MESSAGES" / f"{domain}.po", language)
 
 
 def forms(message: Message) -> tuple[str, ...]:
@@ -61,17 +65,23 @@ def english(message: Message) -> tuple[str, ...]:
     return tuple(message.id) if isinstance(message.id, (tuple, list)) else (str(message.id),)
 
 
-def test_the_shipped_languages_are_those_with_catalogs() -> None:
-    found = {po.parent.parent.name for po in catalogs.catalog_files()}
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_shipped_languages_are_those_with_catalogs(domain: str) -> None:
+    found = {po.parent.parent.name for po in catalogs.catalog_files(DOMAINS[domain], domain)}
     assert found == set(TRANSLATED) == set(PLURAL_FORMS)
 
 
+def test_the_server_writes_the_languages_the_app_speaks() -> None:
+    assert server_i18n.LANGUAGES == LANGUAGES
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_every_message_is_translated_as_the_english_is_built(language: str) -> None:
-    catalog = shipped(language)
+def test_every_message_is_translated_as_the_english_is_built(language: str, domain: str) -> None:
+    catalog = shipped(language, domain)
     assert catalog.num_plurals == PLURAL_FORMS[language]
     problems = []
-    for message in template():
+    for message in template(domain):
         found = catalog.get(message.id, message.context)
         name = str(message.id)[:60]
         if found is None or not all(forms(found)):
@@ -94,20 +104,22 @@ def test_every_message_is_translated_as_the_english_is_built(language: str) -> N
             problems.append(f"placeholders {sorted(fields(translated[0]))}: {name}")
         if any(form.count("\b") != source[0].count("\b") for form in translated):
             problems.append(f"\\b markers: {name}")
-    ids = {m.id for m in template()}
+    ids = {m.id for m in template(domain)}
     extra = [m.id for m in catalog if m.id and m.id not in ids]
     assert problems == [] and extra == []
 
 
-def test_romanian_writes_comma_below_letters() -> None:
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_romanian_writes_comma_below_letters(domain: str) -> None:
     cedilla = re.compile("[\u015e\u015f\u0162\u0163]")
-    text = " ".join(form for m in shipped("ro") if m.id for form in forms(m))
+    text = " ".join(form for m in shipped("ro", domain) if m.id for form in forms(m))
     assert not cedilla.search(text)
     assert "ș" in text and "ț" in text
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_catalog_uses_the_portals_words_and_ships_its_glossary(language: str) -> None:
+    """The app's catalog holds the whole glossary; the server's follows it (checked by eye)."""
     glossary = (LOCALE_DIR / language / "GLOSSARY.md").read_text(encoding="utf-8").lower()
     text = " ".join(form for m in shipped(language) if m.id for form in forms(m)).lower()
     missing = [

@@ -1,12 +1,14 @@
-"""The invoice and notice PDFs: page count, searchable text, determinism, odd characters."""
+"""The invoice and notice PDFs: page count, searchable text, determinism, every script."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import hashlib
 import io
 from decimal import Decimal
 
+import pytest
 from pypdf import PdfReader
 
 from selfcare_tui.api.models import (
@@ -21,11 +23,12 @@ from selfcare_tui.api.models import (
     Reading,
     ReadingSource,
 )
+from selfcare_tui.server.i18n import DOMAIN, LOCALE_DIR
 from selfcare_tui.server.pdf import (
     format_money,
     format_tax_rate,
     format_unit_price,
-    latin1_safe,
+    printable,
     render_invoice_pdf,
     render_notice_pdf,
 )
@@ -145,20 +148,20 @@ def test_invoice_has_two_pages_with_summary_and_details() -> None:
     assert len(pages) == 2
     summary, details = pages
     assert "INV-2025-000123" in summary
-    assert "41.50 EUR" in summary  # the amount due (balance), quantized
-    assert "78.09 EUR" in summary  # the total
+    assert "€41.50" in summary  # the amount due (balance), quantized
+    assert "€78.09" in summary  # the total
     assert "RF18539007547034" in summary
     assert "Selfcare Reference Utility" in summary
-    assert "2025-02-17" in summary
+    assert "17 Feb 2025" in summary
     assert "Tallinn" in summary
     assert "Tartu" in summary
     assert "Energy, day rate" in details
     assert "Monthly fee" in details
-    assert "0.1523 EUR" in details
+    assert "€0.1523" in details
     assert "REG-0001" in details
-    assert "12350.0" in details
+    assert "12,350" in details
     assert "24%" in details
-    assert "15.08 EUR" in details
+    assert "€15.08" in details
 
 
 def test_estimated_marker_only_on_estimated_invoices() -> None:
@@ -179,12 +182,12 @@ def test_rendering_is_deterministic() -> None:
     assert render_notice(make_notice()) == render_notice(make_notice())
 
 
-def test_non_latin1_names_render() -> None:
-    name = "Ștefan Müller-Šults – Łukasz 李"
-    pages = pages_text(render_invoice(make_invoice(), name=name))
+def test_names_in_every_script_render_as_written() -> None:
+    name = "Ștefan Țurcanu, Õie Šults-Žukova – Łukasz, Олена Ґудзь"
+    pages = pages_text(render_invoice(make_invoice(), name=name + "\n"))
     assert len(pages) == 2
-    assert "Stefan Müller-Sults - Lukasz ?" in pages[0]
-    assert len(pages_text(render_notice(make_notice(), name=name))) == 1
+    assert name in pages[0]
+    assert name in pages_text(render_notice(make_notice(), name=name))[0]
 
 
 def test_many_lines_and_readings_stay_on_two_pages() -> None:
@@ -197,7 +200,7 @@ def test_many_lines_and_readings_stay_on_two_pages() -> None:
     pages = pages_text(data)
     assert len(pages) == 2
     assert "not shown" in pages[1]
-    assert "78.09 EUR" in pages[1]
+    assert "€78.09" in pages[1]
 
 
 def test_notice_is_one_page() -> None:
@@ -206,8 +209,8 @@ def test_notice_is_one_page() -> None:
     text = pages[0]
     assert "Disconnection warning" in text
     assert "NTC-000042" in text
-    assert "119.60 EUR" in text
-    assert "2025-03-15" in text
+    assert "€119.60" in text
+    assert "15 Mar 2025" in text
     assert "INV-2025-000200" in text
     assert "RF18539007547034" in text
 
@@ -217,10 +220,45 @@ def test_notice_is_one_page() -> None:
 
 
 def test_formatting_helpers() -> None:
-    assert format_money(eur("123.455")) == "123.46 EUR"
-    assert format_money(eur("-5")) == "-5.00 EUR"
-    assert format_unit_price(eur("0.15000")) == "0.15 EUR"
-    assert format_unit_price(eur("0.12345")) == "0.12345 EUR"
+    assert format_money(eur("123.455")) == "€123.46"
+    assert format_money(eur("-5")) == "-€5.00"
+    assert format_unit_price(eur("0.15000")) == "€0.15"
+    assert format_unit_price(eur("0.12345")) == "€0.12345"
     assert format_tax_rate(Decimal("0.2200")) == "22%"
     assert format_tax_rate(Decimal("0.0950")) == "9.5%"
-    assert latin1_safe("Ș ü € “x”\n") == 'S ü EUR "x" '
+    assert printable("Ș ü € “x”\n") == "Ș ü € “x” "
+
+
+@pytest.mark.parametrize("language", ["ro", "et", "uk", "ru"])
+def test_documents_in_each_language_read_back_with_every_letter(language: str) -> None:
+    """Headings, labels and line descriptions from the server's catalog; the customer's name
+    in Romanian, Estonian and Cyrillic letters, extracted as written (the embedded font)."""
+    words = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language]).gettext
+    name = "Ștefan Țurcanu, Õie Šults-Žukova, Олена Ґудзь-Ёлкина"
+    invoice = render_invoice_pdf(
+        make_invoice(),
+        account_name=name,
+        place_address=PLACE,
+        readings=make_readings(),
+        language=language,
+    )
+    summary, details = pages_text(invoice)
+    english = ("Customer", "Payment reference", "Amount due", "Meter readings", "Charges")
+    for heading in english:
+        assert words(heading) != heading
+    assert all(words(heading) in summary + details for heading in english)
+    assert words("Monthly fee") in details  # a line billing stored in English
+    assert name in summary
+    assert "Payment reference" not in summary
+    notice = pages_text(
+        render_notice_pdf(
+            make_notice(),
+            account_number="100200300",
+            account_name=name,
+            address=PLACE,
+            payment_reference="RF18539007547034",
+            language=language,
+        )
+    )[0]
+    assert name in notice
+    assert words("Deadline") in notice and words("Deadline") != "Deadline"

@@ -37,6 +37,15 @@ def test_the_template_is_up_to_date() -> None:
     assert messages(fresh) == messages(committed_template()), "run `make messages`"
 
 
+def test_the_servers_template_is_up_to_date() -> None:
+    fresh = read_po(io.BytesIO(extract.render(extract.server_template())))
+    with extract.SERVER_TEMPLATE.open("rb") as file:
+        committed = read_po(file)
+    assert messages(fresh) == messages(committed), "run `make messages`"
+    assert "No such invoice." in committed  # a refusal
+    assert "Payment reference" in committed  # a PDF's label, marked with N_()
+
+
 def template_message(catalog: Catalog, start: str) -> Message:
     found = [m for m in catalog if isinstance(m.id, str) and m.id.startswith(start)]
     assert len(found) == 1, start

@@ -121,8 +121,12 @@ class SelfcareClient:
         timeout: float = 15.0,
         retries: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,
+        language: Callable[[], str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._language = language
+        """Names the language the user reads, asked at every request (the user may change
+        it while the client lives): sent as Accept-Language, so the server's texts are in it."""
         self.access_token = access_token
         self.refresh_token = refresh_token
         self._on_tokens = on_tokens
@@ -151,6 +155,9 @@ class SelfcareClient:
 
     # --- transport ------------------------------------------------------------------
 
+    def _headers(self) -> dict[str, str]:
+        return {"Accept-Language": self._language()} if self._language else {}
+
     def _retrying(self, retry: bool) -> AsyncRetrying:
         def worth_retrying(exc: BaseException) -> bool:
             return retry and isinstance(exc, httpx.TransportError | _Retryable)
@@ -175,7 +182,7 @@ class SelfcareClient:
         authenticated: bool = True,
     ) -> httpx.Response:
         retry = method in ("GET", "HEAD") or idempotency_key is not None
-        headers: dict[str, str] = {}
+        headers = self._headers()
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         refreshed = False
@@ -645,13 +652,15 @@ class SelfcareClient:
         json: Any = None,
     ) -> m.DocumentInfo:
         """Stream a PDF to `destination`; one transparent token refresh, as in _send."""
-        headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
+        headers = self._headers()
+        if self.access_token:
+            headers["Authorization"] = f"Bearer {self.access_token}"
         for attempt in range(2):
             try:
                 async with self._http.stream(method, path, headers=headers, json=json) as response:
                     if response.status_code == 401 and attempt == 0 and self.refresh_token:
                         await self.refresh()
-                        headers = {"Authorization": f"Bearer {self.access_token}"}
+                        headers["Authorization"] = f"Bearer {self.access_token}"
                         continue
                     if not response.is_success:
                         await response.aread()

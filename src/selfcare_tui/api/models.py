@@ -397,6 +397,16 @@ class InvoiceChannel(StrEnum):
     paper = "paper"
 
 
+class Language(StrEnum):
+    """The languages an account's invoices and notices are written in."""
+
+    en = "en"
+    ro = "ro"
+    et = "et"
+    uk = "uk"
+    ru = "ru"
+
+
 class Address(ApiModel):
     street: Line = Field(min_length=1, max_length=200)
     city: Line = Field(min_length=1, max_length=100)
@@ -422,6 +432,9 @@ class Account(AccountSummary):
     phone: str | None
     email: str | None
     invoice_channel: InvoiceChannel
+    language: Language = Language.en
+    """The language of the account's PDFs (invoices, notices); the server's other texts are in
+    the caller's (Accept-Language)."""
     balance: Money
     """Positive: the customer owes this much; negative: a credit."""
 
@@ -434,6 +447,7 @@ class ProfileUpdate(ApiModel):
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{6,20}$")
     email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
     invoice_channel: InvoiceChannel | None = None
+    language: Language | None = None
 
 
 class AttachAccount(ApiModel):

@@ -39,12 +39,14 @@ from selfcare_tui.api.errors import (
 from selfcare_tui.api.models import ErrorCode, Problem
 from selfcare_tui.config import ConfigError
 from selfcare_tui.core.blocking import blocking_text
+from selfcare_tui.core.dates import date_example, parse_date
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import (
     KeyringUnavailable,
     NotLoggedIn,
     Session,
+    client_for,
     open_session,
     server_for,
     start,
@@ -176,7 +178,7 @@ def run_public(
 
     async def go() -> T:
         url = server or server_for(config.load().profile(state.profile))
-        async with SelfcareClient(url) as client:
+        async with client_for(url) as client:
             return await work(client)
 
     return run(state, go)
@@ -236,8 +238,30 @@ def account_items(
 # --- options and their checks ------------------------------------------------------------
 
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-"""A day given as YYYY-MM-DD."""
+class _Day(click.DateTime):
+    """A day as YYYY-MM-DD, or as the user's language writes it (31.12.2026 in Estonian): a
+    datetime at midnight, as click.DateTime gives."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            day = parse_date(value)
+            if day is not None:
+                return dt.datetime(day.year, day.month, day.day)
+            self.fail(
+                _("{value!r} is not a date: type it like {example}.").format(
+                    value=value, example=date_example()
+                ),
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+DATE = _Day()
+"""A day: YYYY-MM-DD, or as the user's language writes dates."""
 
 
 def as_date(value: dt.datetime | None) -> dt.date | None:

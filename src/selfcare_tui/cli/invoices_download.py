@@ -32,6 +32,7 @@ from selfcare_tui.session import Session
 
 from . import output
 from .context import (
+    DATE,
     EXIT_AUTH,
     EXIT_FAILED_ITEMS,
     EXIT_OK,
@@ -117,13 +118,13 @@ class _ProgressBar(_Quiet):
 )
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     metavar="DATE",
     help="Invoices issued on or after this day (YYYY-MM-DD).",
 )
 @click.option(
     "--until",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     metavar="DATE",
     help="Invoices issued on or before this day (YYYY-MM-DD).",
 )

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.i18n import _
+from selfcare_tui.i18n import _, language_name
 
 from . import output
 from .context import State, account_option, pass_state, with_account
@@ -41,6 +41,7 @@ def contact_fields(account: models.Account) -> list[tuple[str, str]]:
         (_("Phone"), account.phone or _("none")),
         (_("E-mail"), account.email or _("none")),
         (_("Invoices"), channel_label(account.invoice_channel)),
+        (_("Invoices in"), language_name(account.language)),
     ]
 
 
@@ -166,6 +167,11 @@ def profile_show(state: State, account: str | None, as_json: bool) -> None:
     type=click.Choice([c.value for c in models.InvoiceChannel]),
     help="How invoices reach you (e-mail needs an e-mail address, SMS a phone number).",
 )
+@click.option(
+    "--language",
+    type=click.Choice([language.value for language in models.Language]),
+    help="The language of the account's invoices and notices (PDF).",
+)
 @_address_option("home", "street", "Street and house")
 @_address_option("home", "city", "City or parish")
 @_address_option("home", "postal_code", "Postal code")
@@ -188,6 +194,7 @@ def profile_update(
     phone: str | None,
     email: str | None,
     invoice_channel: str | None,
+    language: str | None,
     no_correspondence_address: bool,
     as_json: bool,
     **addresses: str | None,
@@ -200,6 +207,7 @@ def profile_update(
     \b
     Examples:
       selfcare profile update --phone '+372 5123 4567' --email maria@example.com
+      selfcare profile update --language ro
       selfcare profile update --invoice-channel paper \\
           --correspondence-street 'Postkast 12' --correspondence-city Tartu \\
           --correspondence-postal-code 50090
@@ -217,6 +225,8 @@ def profile_update(
         changes["email"] = email
     if invoice_channel is not None:
         changes["invoice_channel"] = invoice_channel
+    if language is not None:
+        changes["language"] = language
     if no_correspondence_address:
         changes["correspondence_address"] = None
     nothing_else = not any(v is not None for v in (*home.values(), *correspondence.values()))

@@ -95,13 +95,33 @@ def _translation() -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, locale_dir(), languages=[str(locale())], fallback=True)
 
 
+_msgids: dict[str, str] = {}
+"""Each translation given out, to its English message: for `retranslate`."""
+
+
 def _(message: str) -> str:
     """Translate a message; the English text itself when no catalog has it."""
-    return _translation().gettext(message)
+    translated = _translation().gettext(message)
+    if translated is not message:
+        _msgids[translated] = message
+    return translated
+
+
+def retranslate(text: str) -> str:
+    """A text `_()` gave in the language spoken before, in the language spoken now (the app's
+    key descriptions, made once when their class was defined); any other text as it is."""
+    return _(_msgids.get(text, text))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation().ngettext(singular, plural, n)
+
+
+def language_name(code: str) -> str:
+    """A language in its own words (română, eesti, українська), as a language is looked for
+    in a list whatever the list's own language."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
 
 
 def format_money(money: Money) -> str:

@@ -1,4 +1,7 @@
-"""Compile the translations: each `<lang>/LC_MESSAGES/selfcare.po` into the `.mo` gettext reads.
+"""Compile the translations: each `<lang>/LC_MESSAGES/<domain>.po` into the `.mo` gettext reads.
+
+Two sets of catalogs: the client's (`i18n/locale`, domain `selfcare`) and the reference
+server's own (`server/locale`, domain `server`), which the server reads without the client.
 
 Babel does it, so a fresh machine needs no GNU gettext. The build runs it (hatch_build.py,
 for every wheel and editable install) and so does `make` before the tests and the demo, so a
@@ -15,10 +18,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 HERE = Path(__file__).parent / "locale"
+SERVER = Path(__file__).parent.parent / "server" / "locale"
+LOCALE_DIRS = (HERE, SERVER)
 
 
-def catalog_files(locale_dir: Path = HERE) -> list[Path]:
-    return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+def catalog_files(locale_dir: Path = HERE, domain: str = "*") -> list[Path]:
+    return sorted(locale_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
 
 
 def compile_catalogs(locale_dir: Path = HERE) -> list[Path]:
@@ -45,7 +50,7 @@ def merge_template(template: Path, locale_dir: Path = HERE) -> None:
     then name them), changed ones lose their translation, gone ones are dropped."""
     with template.open("rb") as source:
         messages = read_po(source)
-    for po in catalog_files(locale_dir):
+    for po in catalog_files(locale_dir, template.stem):
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
         catalog.update(messages, no_fuzzy_matching=True, update_header_comment=False)
@@ -54,8 +59,9 @@ def merge_template(template: Path, locale_dir: Path = HERE) -> None:
 
 
 def main() -> None:
-    for mo in compile_catalogs():
-        print(mo.relative_to(HERE.parent.parent.parent.parent), file=sys.stderr)
+    for locale_dir in LOCALE_DIRS:
+        for mo in compile_catalogs(locale_dir):
+            print(mo.relative_to(HERE.parent.parent.parent.parent), file=sys.stderr)
 
 
 if __name__ == "__main__":

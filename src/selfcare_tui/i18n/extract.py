@@ -1,11 +1,12 @@
-"""`make messages`: write the catalog template, `i18n/locale/selfcare.pot`, and merge it into
-the catalogs.
+"""`make messages`: write the catalog templates, `i18n/locale/selfcare.pot` and
+`server/locale/server.pot`, and merge each into its catalogs.
 
-Its messages come from three places: every `_()` and `ngettext()` call in the code, found by
-Babel; every help text of the `selfcare` command line, read from the real click command
-tree, because docstrings and `help=` strings are looked up in the catalog only when shown
-(see `selfcare_tui.cli.translated`); and click's own messages, read from its source (see
-`selfcare_tui.cli.click_messages`). The reference server is not translated: left out.
+The client's messages come from three places: every `_()` and `ngettext()` call in the code,
+found by Babel; every help text of the `selfcare` command line, read from the real click
+command tree, because docstrings and `help=` strings are looked up in the catalog only when
+shown (see `selfcare_tui.cli.translated`); and click's own messages, read from its source (see
+`selfcare_tui.cli.click_messages`). The reference server's texts (its `_()`, `ngettext()` and
+`N_()` calls) are a template of their own, since the server reads its own catalogs.
 
 A build tool, not part of the runtime: it reads the command line, so unlike the rest of
 i18n it imports from above.
@@ -34,11 +35,17 @@ PACKAGE = Path(__file__).parent.parent
 ROOT = PACKAGE.parent.parent
 """Locations in the template are relative to the repository: src/selfcare_tui/cli/auth.py."""
 TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
+SERVER_TEMPLATE = catalogs.SERVER / "server.pot"
 METHODS = [("server/**", "ignore"), ("**.py", "python")]
+SERVER_METHODS = [("demo/**", "ignore"), ("migrations/**", "ignore"), ("**.py", "python")]
 KEYWORDS = {"_": None, "ngettext": (1, 2)}
+SERVER_KEYWORDS = {**KEYWORDS, "N_": None}
 HEADER = """\
 # Translations template for selfcare-tui, written by `make messages`.
 # Translations: src/selfcare_tui/i18n/locale/<lang>/LC_MESSAGES/selfcare.po"""
+SERVER_HEADER = """\
+# Translations template of the selfcare-tui reference server, written by `make messages`.
+# Translations: src/selfcare_tui/server/locale/<lang>/LC_MESSAGES/server.po"""
 
 
 def template() -> Catalog:
@@ -60,6 +67,22 @@ def template() -> Catalog:
                     locations=[(f"click/{module}.py", lineno)],
                     auto_comments=["click's own message"],
                 )
+    return catalog
+
+
+def server_template() -> Catalog:
+    catalog = Catalog(
+        project="selfcare-tui server",
+        version=__version__,
+        header_comment=SERVER_HEADER,
+        fuzzy=False,
+    )
+    server = PACKAGE / "server"
+    for filename, lineno, message, comments, context in extract_from_dir(
+        server, SERVER_METHODS, keywords=SERVER_KEYWORDS, comment_tags=("Translators:",)
+    ):
+        location = (_relative(server / filename), lineno)
+        catalog.add(message, locations=[location], auto_comments=comments, context=context)
     return catalog
 
 
@@ -97,13 +120,16 @@ def render(catalog: Catalog) -> bytes:
 
 
 def main() -> None:
-    TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
-    catalog = template()
-    TEMPLATE.write_bytes(render(catalog))
-    print(f"{_relative(TEMPLATE)}: {len(catalog)} messages", file=sys.stderr)
-    catalogs.merge_template(TEMPLATE)
-    for po in catalogs.catalog_files():
-        print(f"{_relative(po)}: merged", file=sys.stderr)
+    for path, catalog, locale_dir in (
+        (TEMPLATE, template(), i18n.LOCALE_DIR),
+        (SERVER_TEMPLATE, server_template(), catalogs.SERVER),
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render(catalog))
+        print(f"{_relative(path)}: {len(catalog)} messages", file=sys.stderr)
+        catalogs.merge_template(path, locale_dir)
+        for po in catalogs.catalog_files(locale_dir, path.stem):
+            print(f"{_relative(po)}: merged", file=sys.stderr)
 
 
 if __name__ == "__main__":

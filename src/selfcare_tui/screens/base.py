@@ -26,6 +26,7 @@ from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.login_ended import LoginEnded
+from selfcare_tui.widgets.redraw import Typed, redraw_screen, restore_typed, typed_values
 
 Data = TypeVar("Data")
 
@@ -58,6 +59,9 @@ class AccountScreen(Screen[None], Generic[Data]):
         self.session = session
         self.account = account
         self.me = me
+        self.stale_language = False
+        """Set when the language changed while the screen was not shown: redrawn on return."""
+        self._typed_after_load: Typed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,7 +71,7 @@ class AccountScreen(Screen[None], Generic[Data]):
             yield Button(_("Retry"), id="retry", variant="primary")
         with VerticalScroll(id="body"):
             yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
@@ -83,8 +87,11 @@ class AccountScreen(Screen[None], Generic[Data]):
     def on_mount(self) -> None:
         self.show_account(self.account)
 
-    def on_screen_resume(self) -> None:
-        """Coming back to a screen after switching account elsewhere shows the new account."""
+    async def on_screen_resume(self) -> None:
+        """Coming back to a screen after switching account (or language) elsewhere shows the
+        new account (in the new language)."""
+        if self.stale_language:
+            await self.redraw()
         current = getattr(self.app, "account", self.account)
         if current != self.account:
             self.show_account(current)
@@ -101,6 +108,24 @@ class AccountScreen(Screen[None], Generic[Data]):
             return
         self.sub_title = f"{account.number} · {account.name}"
         self.action_reload()
+
+    async def redraw(self) -> None:
+        """Compose again in the language now spoken, loading the account again; what was typed
+        is put back now and once more after the load shows its data (which refills forms)."""
+        self.stale_language = False
+        self._typed_after_load = typed_values(self)
+        self.forget_drawn()
+        await redraw_screen(self)
+
+    def forget_drawn(self) -> None:
+        """Forget what the screen remembers of the widgets it drew (columns made, forms
+        built), before they are composed again."""
+
+    def after_show(self) -> None:
+        """Put back what was typed before a redraw, now that the data refilled the forms."""
+        if self._typed_after_load is not None:
+            restore_typed(self, self._typed_after_load)
+            self._typed_after_load = None
 
     def action_reload(self) -> None:
         if self.account is not None:
@@ -146,5 +171,6 @@ class AccountScreen(Screen[None], Generic[Data]):
             return  # switched meanwhile; that load shows its own account
         self.problem(None)
         self.show(data)
+        self.after_show()
         if self.focused is None and self.FOCUS_AFTER_LOAD:
             self.focus_next()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import ClassVar
 
@@ -33,6 +32,7 @@ from textual.widgets import (
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core import exports
+from selfcare_tui.core.dates import date_example, parse_date
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.loaders.consumption import ConsumptionData, load_consumption
 from selfcare_tui.i18n import _, format_date, format_datetime, format_kwh, format_number
@@ -47,7 +47,6 @@ from .base import AccountScreen
 ALL_PLACES = "*"
 MONTHS, PROFILE = "months", "profile"
 CSV, GREEN_BUTTON = "csv", "green-button"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def last_day_with_data(until: dt.datetime | None) -> dt.date | None:
@@ -60,14 +59,11 @@ def last_day_with_data(until: dt.datetime | None) -> dt.date | None:
 def parse_day(text: str, meter: models.Meter, until: dt.datetime | None) -> dt.date | str:
     """The day typed, or why it cannot be shown (a message for the user)."""
     text = text.strip()
-    try:
-        if not _DAY.match(text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_date(text)
+    if day is None:
         example = last_day_with_data(until) or dt.date.today()
-        return _("{text!r} is not a date: type it as YYYY-MM-DD, such as {example}.").format(
-            text=text, example=example.isoformat()
+        return _("“{text}” is not a date: type it like {example}.").format(
+            text=text, example=date_example(example)
         )
     return check_day(day, meter, until)
 

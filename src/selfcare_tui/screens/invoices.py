@@ -13,7 +13,6 @@ what was typed in place, and keeps the list as it was.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,6 +24,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.dates import EXAMPLE_DAY, parse_date
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.loaders.invoices import (
@@ -33,7 +33,7 @@ from selfcare_tui.core.loaders.invoices import (
     invoices_after,
     load_invoices,
 )
-from selfcare_tui.i18n import _, format_date, format_money, locale, ngettext
+from selfcare_tui.i18n import _, format_date, format_money, ngettext
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.login_ended import LoginEnded
 
@@ -41,78 +41,9 @@ from .base import AccountScreen
 from .invoice_detail import InvoiceDetail, payable
 from .pay import PayDialog
 
-EXAMPLE_DAY = dt.date(2026, 1, 31)
-"""Shown as the example of a date: day 31 makes plain which number is the day."""
 ALL = ""
 CURRENT = "●"
 MARKED = "✓"
-
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_TOKEN = re.compile(r"\d+|[^\W\d_]+")
-_QUOTED = re.compile(r"'[^']*'")
-
-
-# --- dates as the user writes them ----------------------------------------------------------
-
-
-def _month_names() -> dict[str, int]:
-    here = locale()
-    names: dict[str, int] = {}
-    for context in ("format", "stand-alone"):
-        for width in ("wide", "abbreviated"):
-            for number, name in here.months[context][width].items():
-                names[name.casefold().rstrip(".")] = number
-    return names
-
-
-def _month(token: str, names: dict[str, int]) -> int | None:
-    if token.isdigit():
-        return int(token)
-    word = token.casefold()
-    if word in names:
-        return names[word]
-    # "Sept" where the locale abbreviates "Sep", "novem": a unique start of a month's name
-    found = {n for name, n in names.items() if len(word) >= 3 and name.startswith(word)}
-    return found.pop() if len(found) == 1 else None
-
-
-def _order(pattern: str) -> list[str]:
-    """Which of day, month, year a locale's date pattern writes first, second, third."""
-    bare = _QUOTED.sub("", pattern)
-    found = {letter: bare.find(letter) for letter in ("d", "M", "y")}
-    if found["M"] < 0:
-        found["M"] = bare.find("L")
-    return sorted(found, key=lambda letter: found[letter])
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date as the user's locale shows it (31 Jan 2026, 31/01/2026) or ISO (2026-01-31)."""
-    iso = _ISO.match(text)
-    try:
-        if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-    except ValueError:
-        return None
-    names = _month_names()
-    # Words that are not months (the "г." of a Russian date) are literals of the pattern.
-    tokens = [t for t in _TOKEN.findall(text) if t.isdigit() or _month(t, names) is not None]
-    if len(tokens) != 3:
-        return None
-    here = locale()
-    for width in ("medium", "short", "long"):
-        parts = dict(zip(_order(here.date_formats[width].pattern), tokens, strict=True))
-        month = _month(parts["M"], names)
-        if month is None or not (parts["d"].isdigit() and parts["y"].isdigit()):
-            continue
-        year = int(parts["y"])
-        if len(parts["y"]) <= 2:
-            year += 2000
-        try:
-            return dt.date(year, month, int(parts["d"]))
-        except ValueError:
-            continue
-    return None
-
 
 # --- filters --------------------------------------------------------------------------------
 
@@ -339,6 +270,9 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
         with self.prevent(Select.Changed):
             select.set_options([(_("all places"), ALL), *((place_text(p), p.id) for p in places)])
             select.value = chosen or ALL
+
+    def forget_drawn(self) -> None:
+        self._columns_for = None
 
     def _columns(self, with_place: bool) -> None:
         if self._columns_for == with_place:

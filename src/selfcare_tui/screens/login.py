@@ -24,7 +24,7 @@ from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
-from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session
+from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session, client_for
 from selfcare_tui.widgets.toggles import MarkedCheckbox
 
 
@@ -158,7 +158,7 @@ class LoginScreen(Screen[None]):
         self._busy(True)
         self._say(_("Logging in…"), info=True)
         keeper = _TokenKeeper(server)
-        client = SelfcareClient(server, on_tokens=keeper, retries=1)
+        client = client_for(server, on_tokens=keeper, retries=1)
         try:
             result = await client.login(username, password)
         except SelfcareError as exc:

@@ -15,13 +15,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation, SelfcareError
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
-from selfcare_tui.i18n import _
+from selfcare_tui.i18n import _, language_name
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
@@ -30,6 +39,7 @@ from .base import AccountScreen
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 HOME, CORRESPONDENCE = "home_address", "correspondence_address"
 CHANNELS = list(models.InvoiceChannel)
+LANGUAGES = list(models.Language)
 
 
 def part_label(part: str) -> str:
@@ -102,6 +112,15 @@ class ProfileScreen(AccountScreen[models.Account]):
                                 label(channel), id=f"channel-{channel.value}", compact=True
                             )
                 yield Static("", id="invoice_channel-error", classes="field-error", markup=False)
+                with Horizontal(classes="row"):
+                    yield Label(_("Invoices in"))
+                    yield Select(
+                        [(language_name(code), code.value) for code in LANGUAGES],
+                        value=models.Language.en.value,
+                        allow_blank=False,
+                        id="language",
+                        compact=True,
+                    )
             yield Button(_("Save changes"), id="save", variant="primary")
             yield Static("", id="profile-message", markup=False)
 
@@ -144,6 +163,7 @@ class ProfileScreen(AccountScreen[models.Account]):
         self.query_one("#email", Input).value = account.email or ""
         button = self.query_one(f"#channel-{account.invoice_channel.value}", RadioButton)
         button.value = True
+        self.query_one("#language", Select).value = account.language.value
         self._show_errors({})
         editable = account.access is not models.Access.delegate
         self.query_one("#save", Button).disabled = not editable
@@ -179,6 +199,7 @@ class ProfileScreen(AccountScreen[models.Account]):
             "phone": value("phone") or None,
             "email": value("email") or None,
             "invoice_channel": CHANNELS[pressed].value if pressed >= 0 else None,
+            "language": self.query_one("#language", Select).value,
         }
 
     def _dirty(self) -> bool:

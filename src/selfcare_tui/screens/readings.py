@@ -94,6 +94,14 @@ class ReadingsScreen(AccountScreen[ReadingsData]):
         self._shown_for = shown_for
         self._rebuild(data)
 
+    def forget_drawn(self) -> None:
+        self._shown_for = None
+
+    def after_show(self) -> None:
+        """Typed values go back once the forms are built again (`_rebuild`)."""
+        if self.query(MeterForm):
+            super().after_show()
+
     @work(exclusive=True, group="forms")
     async def _rebuild(self, data: ReadingsData) -> None:
         """Another account's meters: the old forms go (with anything typed for that account)."""
@@ -108,6 +116,7 @@ class ReadingsScreen(AccountScreen[ReadingsData]):
         form = self._open(first)
         if form is not None and (self.focused is None or self.focused.id == "retry"):
             self.call_after_refresh(self._focus_first_field, form)
+        self.call_after_refresh(self.after_show)
 
     @staticmethod
     def _focus_first_field(form: MeterForm) -> None:

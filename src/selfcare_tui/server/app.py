@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from selfcare_tui import __version__
 
 from . import contract, db
+from .i18n import LanguageMiddleware
 from .problems import (
     ApiProblem,
     handle_http,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(processor.router)
     contract.publish(app)
+    app.add_middleware(LanguageMiddleware)
 
     @app.middleware("http")
     async def log_request(

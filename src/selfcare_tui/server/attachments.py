@@ -8,17 +8,20 @@ from fastapi import UploadFile
 
 from selfcare_tui.api.models import ErrorCode, FieldError, attachment_type
 
+from .i18n import N_, _, ngettext
 from .problems import refused
 
-ALLOWED = "PDF, PNG or JPEG"
+ALLOWED = N_("PDF, PNG or JPEG")
 
 
 def _size(size: int) -> str:
     """A limit as people read it: whole MiB or KiB where it is one, else bytes."""
-    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
-        if size >= unit and size % unit == 0:
-            return f"{size // unit} {name}"
-    return f"{size} bytes"
+    mib, kib = 1024 * 1024, 1024
+    if size >= mib and size % mib == 0:
+        return _("{size} MiB").format(size=size // mib)
+    if size >= kib and size % kib == 0:
+        return _("{size} KiB").format(size=size // kib)
+    return ngettext("{size} byte", "{size} bytes", size).format(size=size)
 
 
 def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
@@ -29,10 +32,14 @@ def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
         if size > max_bytes:
             raise refused(
                 ErrorCode.attachment_too_large,
-                f"The file is larger than the limit of {_size(max_bytes)}.",
+                _("The file is larger than the limit of {limit}.").format(limit=_size(max_bytes)),
                 errors=[
                     FieldError(
-                        field="file", code="too_large", message=f"At most {max_bytes} bytes."
+                        field="file",
+                        code="too_large",
+                        message=ngettext(
+                            "At most {max_bytes} byte.", "At most {max_bytes} bytes.", max_bytes
+                        ).format(max_bytes=max_bytes),
                     )
                 ],
             )
@@ -42,8 +49,16 @@ def read_checked(upload: UploadFile, max_bytes: int) -> tuple[bytes, str, str]:
     if kind is None:
         raise refused(
             ErrorCode.attachment_type_not_allowed,
-            f"Only {ALLOWED} documents are accepted; this file's content is none of these, "
-            "whatever its name says.",
-            errors=[FieldError(field="file", code="type_not_allowed", message=f"Use {ALLOWED}.")],
+            _(
+                "Only {allowed} documents are accepted; this file's content is none of these, "
+                "whatever its name says."
+            ).format(allowed=_(ALLOWED)),
+            errors=[
+                FieldError(
+                    field="file",
+                    code="type_not_allowed",
+                    message=_("Use {allowed}.").format(allowed=_(ALLOWED)),
+                )
+            ],
         )
     return content, kind, hashlib.sha256(content).hexdigest()

@@ -13,6 +13,7 @@ from selfcare_tui.api.models import ErrorCode
 
 from . import tables
 from .billing import TAX_RATE, Energy, price, reference_number
+from .i18n import _
 from .problems import refused
 from .settings import Settings
 
@@ -71,8 +72,10 @@ def order_bill(
     if not estimates:
         raise refused(
             ErrorCode.no_estimated_invoice,
-            "The latest bill of this place is already on an actual reading; there is no estimate "
-            "to replace.",
+            _(
+                "The latest bill of this place is already on an actual reading; there is no "
+                "estimate to replace."
+            ),
         )
     period_start = estimates[-1].period_start
     base_day = period_start - dt.timedelta(days=1)
@@ -98,8 +101,10 @@ def order_bill(
         # estimate that covered it is cancelled.
         raise refused(
             ErrorCode.no_new_reading,
-            f"Register {unread[0].code} has no actual reading newer than the last bill; "
-            "submit a reading of every register first.",
+            _(
+                "Register {register} has no actual reading newer than the last bill; "
+                "submit a reading of every register first."
+            ).format(register=unread[0].code),
             register_id=unread[0].id,
         )
     assert read_on is not None
@@ -110,7 +115,7 @@ def order_bill(
         .limit(1)
     ).first()
     if contract is None:
-        raise refused(ErrorCode.no_supply_contract, "This place has no supply contract to bill.")
+        raise refused(ErrorCode.no_supply_contract, _("This place has no supply contract to bill."))
     months = max(1, round((read_on - period_start).days / 30.4))
     bill = price(contract.product, Energy(day_kwh, night_kwh, export_kwh), months)
     number = _new_invoice_number(db)

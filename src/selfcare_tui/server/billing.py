@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from selfcare_tui.api import models
 
 from . import tables
+from .i18n import N_
 
 TAX_RATE = Decimal("0.22")
 CENT = Decimal("0.01")
@@ -55,14 +56,18 @@ def price(product: tables.Product, energy: Energy, months: int = 1) -> Bill:
     """Price a period's energy under a product; exported energy is credited, never netted."""
     lines: list[models.InvoiceLine] = []
     if product.night_price is None:
-        lines.append(_line("Energy", energy.consumed_kwh, "kWh", product.day_price))
+        lines.append(_line(N_("Energy"), energy.consumed_kwh, N_("kWh"), product.day_price))
     else:
-        lines.append(_line("Energy, day rate", energy.day_kwh, "kWh", product.day_price))
-        lines.append(_line("Energy, night rate", energy.night_kwh, "kWh", product.night_price))
-    lines.append(_line("Monthly fee", Decimal(months), "month", product.monthly_fee))
+        lines.append(_line(N_("Energy, day rate"), energy.day_kwh, N_("kWh"), product.day_price))
+        lines.append(
+            _line(N_("Energy, night rate"), energy.night_kwh, N_("kWh"), product.night_price)
+        )
+    lines.append(_line(N_("Monthly fee"), Decimal(months), N_("month"), product.monthly_fee))
     if energy.export_kwh and product.export_price is not None:
         lines.append(
-            _line("Exported energy (credit)", energy.export_kwh, "kWh", -product.export_price)
+            _line(
+                N_("Exported energy (credit)"), energy.export_kwh, N_("kWh"), -product.export_price
+            )
         )
     net = sum((line.amount.amount for line in lines), Decimal(0))
     tax = (net * TAX_RATE).quantize(CENT, ROUND_HALF_UP)

@@ -13,10 +13,19 @@ from selfcare_tui.api import models
 from . import tables
 from .billing import money
 from .deps import Grant
+from .i18n import stored
 
 
 def address(data: dict[str, Any]) -> models.Address:
     return models.Address.model_validate(data)
+
+
+def _line(stored_line: dict[str, Any]) -> models.InvoiceLine:
+    """A line as billing stored it, its words (in English) in the reader's language."""
+    line = models.InvoiceLine.model_validate(stored_line)
+    return line.model_copy(
+        update={"description": stored(line.description), "unit": stored(line.unit)}
+    )
 
 
 def account_summary(grant: Grant) -> models.AccountSummary:
@@ -53,6 +62,7 @@ def account(db: Session, grant: Grant) -> models.Account:
         phone=a.phone,
         email=a.email,
         invoice_channel=models.InvoiceChannel(a.invoice_channel),
+        language=models.Language(a.language),
         balance=money(balance(db, a.number)),
     )
 
@@ -160,7 +170,7 @@ def invoice(i: tables.Invoice, document: tables.Document | None = None) -> model
         replaced_by=i.replaced_by,
         payment_reference=i.payment_reference,
         correspondence_address=address(i.correspondence_address),
-        lines=[models.InvoiceLine.model_validate(line) for line in i.lines],
+        lines=[_line(line) for line in i.lines],
         tax_rate=i.tax_rate,
         tax_amount=money(i.tax_amount),
         document=models.DocumentInfo(size=document.size, sha256=document.sha256)

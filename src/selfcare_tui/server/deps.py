@@ -22,6 +22,7 @@ from selfcare_tui.api.models import (
 )
 
 from . import tables
+from .i18n import _
 from .problems import ApiProblem, not_found
 from .security import digest
 from .settings import Settings
@@ -79,7 +80,7 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> tables.User:
     if credentials is None:
-        raise _unauthenticated("Log in first: this operation needs an access token.")
+        raise _unauthenticated(_("Log in first: this operation needs an access token."))
     token = db.get(tables.Token, digest(credentials.credentials))
     if (
         token is None
@@ -88,7 +89,7 @@ def current_user(
         or token.expires_at <= settings.now()
     ):
         raise _unauthenticated(
-            "The access token is unknown, expired or revoked.", ErrorCode.invalid_token
+            _("The access token is unknown, expired or revoked."), ErrorCode.invalid_token
         )
     return token.user
 
@@ -167,7 +168,7 @@ def authorize(
     """
     account = db.get(tables.Account, number)
     if account is None:
-        raise not_found("account")
+        raise not_found(_("No such account."))
     if account.owner_id is not None and account.owner_id == user.id:
         return Grant(account, Access.owner, ALL_SCOPES)
     if user.role == "agent":
@@ -175,15 +176,15 @@ def authorize(
         return Grant(account, Access.agent, ALL_SCOPES)
     mandates = live_mandates(db, settings, user, number)
     if not mandates:
-        raise not_found("account")
+        raise not_found(_("No such account."))
     if owner_only:
-        raise ApiProblem(403, ErrorCode.forbidden, "Only the account holder may do this.")
+        raise ApiProblem(403, ErrorCode.forbidden, _("Only the account holder may do this."))
     grant = delegate_grant(account, mandates)
     if scope not in grant.scopes:
         raise ApiProblem(
             403,
             ErrorCode.scope_missing,
-            f"Your mandate on this account does not include '{scope.value}'.",
+            _("Your mandate on this account does not include '{scope}'.").format(scope=scope.value),
         )
     return grant
 

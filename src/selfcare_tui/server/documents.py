@@ -1,4 +1,9 @@
-"""Invoice and notice PDFs: rendered once, kept, and served with their checksum."""
+"""Invoice and notice PDFs: rendered once per language, kept, and served with their checksum.
+
+A document is in its account's language (contact data), whoever asks for it: a delegate or an
+agent reading another language downloads what the customer got. A changed language makes the
+next download a new document; the one before stays, as it was sent.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,13 @@ from selfcare_tui.api import models
 
 from . import convert, tables
 from .billing import money
+from .i18n import speaking
 from .pdf import render_invoice_pdf, render_notice_pdf
+
+
+def document_key(kind: str, number: str, language: str) -> str:
+    """A document's row: one per invoice or notice and language."""
+    return f"{kind}:{number}:{language}"
 
 
 def _store(db: Session, key: str, content: bytes) -> tables.Document:
@@ -37,20 +48,23 @@ def _store(db: Session, key: str, content: bytes) -> tables.Document:
 
 def invoice_document(db: Session, invoice: tables.Invoice) -> tables.Document:
     """The invoice as issued: later payments or replacement change the API view, not the PDF."""
-    key = f"invoice:{invoice.number}"
+    account = db.get(tables.Account, invoice.account_number)
+    assert account is not None
+    key = document_key("invoice", invoice.number, account.language)
     document = db.get(tables.Document, key)
     if document is not None:
         return document
-    as_issued = convert.invoice(invoice).model_copy(
+    with speaking(account.language):  # the lines' words too
+        as_issued = convert.invoice(invoice)
+    as_issued = as_issued.model_copy(
         update={
             "balance": money(invoice.amount),
             "status": models.InvoiceStatus.open,
             "replaced_by": None,
         }
     )
-    account = db.get(tables.Account, invoice.account_number)
     place = db.get(tables.Place, invoice.place_id)
-    assert account is not None and place is not None
+    assert place is not None
     readings = [
         convert.reading(reading, meter_id)
         for reading, meter_id in db.execute(
@@ -70,17 +84,18 @@ def invoice_document(db: Session, invoice: tables.Invoice) -> tables.Document:
         account_name=account.name,
         place_address=convert.place(place).address,
         readings=readings,
+        language=account.language,
     )
     return _store(db, key, content)
 
 
 def notice_document(db: Session, notice: tables.Notice) -> tables.Document:
-    key = f"notice:{notice.number}"
+    account = db.get(tables.Account, notice.account_number)
+    assert account is not None
+    key = document_key("notice", notice.number, account.language)
     document = db.get(tables.Document, key)
     if document is not None:
         return document
-    account = db.get(tables.Account, notice.account_number)
-    assert account is not None
     first_invoice = (
         db.get(tables.Invoice, notice.invoice_numbers[0]) if notice.invoice_numbers else None
     )
@@ -92,6 +107,7 @@ def notice_document(db: Session, notice: tables.Notice) -> tables.Document:
         payment_reference=first_invoice.payment_reference
         if first_invoice
         else account.payment_code,
+        language=account.language,
     )
     return _store(db, key, content)
 
@@ -104,6 +120,7 @@ def pdf_response(document: tables.Document, filename: str, *, head: bool = False
         "Repr-Digest": f"sha-256=:{digest}:",
         "ETag": f'"{document.sha256}"',
         "Content-Length": str(document.size),
+        "Content-Language": document.key.rsplit(":", 1)[-1],
     }
     return Response(
         b"" if head else document.content, media_type="application/pdf", headers=headers

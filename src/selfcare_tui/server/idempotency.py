@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from selfcare_tui.api.models import ErrorCode
 
 from . import tables
+from .i18n import _
 from .problems import ApiProblem
 from .settings import Settings
 
@@ -51,7 +52,7 @@ def _replay(record: tables.IdempotencyRecord, request_hash: str) -> Response:
         raise ApiProblem(
             422,
             ErrorCode.idempotency_key_reused,
-            "This Idempotency-Key was already used for a different request.",
+            _("This Idempotency-Key was already used for a different request."),
         )
     return Response(
         record.body,

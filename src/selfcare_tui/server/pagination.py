@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from selfcare_tui.api.models import ID_PATTERN, ErrorCode, FieldError
 
+from .i18n import _
 from .problems import ApiProblem
 
 T = TypeVar("T")
@@ -54,8 +55,8 @@ def paginate(
             raise ApiProblem(
                 404,
                 ErrorCode.not_found,
-                "The cursor names no item of this list; start again without it.",
-                errors=[FieldError(field="cursor", code="unknown", message="No such item.")],
+                _("The cursor names no item of this list; start again without it."),
+                errors=[FieldError(field="cursor", code="unknown", message=_("No such item."))],
             )
         row_key = tuple_(*keys)
         query = query.where(row_key < tuple_(*after) if descending else row_key > tuple_(*after))

@@ -14,9 +14,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui.api.models import ErrorCode, FieldError, Problem
 
+from .i18n import N_, _, negotiate, speaking
 from .operations import allowed_methods
 
 MEDIA_TYPE = "application/problem+json"
+TITLES = {
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    409: N_("Conflict"),
+    422: N_("Unprocessable Content"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
+}
+"""The statuses the API answers with (the OpenAPI document lists them per operation)."""
+
+
+def title(status: int) -> str:
+    """The status's name in the caller's language: the problem document's `title`."""
+    return _(TITLES[status]) if status in TITLES else HTTPStatus(status).phrase
 
 
 class ApiProblem(Exception):
@@ -37,7 +55,7 @@ class ApiProblem(Exception):
     ) -> None:
         super().__init__(detail)
         self.problem = Problem(
-            title=HTTPStatus(status).phrase,
+            title=title(status),
             status=status,
             detail=detail,
             code=code,
@@ -50,8 +68,9 @@ class ApiProblem(Exception):
         self.headers = headers or {}
 
 
-def not_found(what: str = "resource") -> ApiProblem:
-    return ApiProblem(404, ErrorCode.not_found, f"No such {what}.")
+def not_found(detail: str | None = None) -> ApiProblem:
+    """404, saying what was not found ("No such invoice."), already translated."""
+    return ApiProblem(404, ErrorCode.not_found, detail or _("No such resource."))
 
 
 def refused(code: ErrorCode, detail: str, **extra: Any) -> ApiProblem:
@@ -88,9 +107,9 @@ async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
     ]
     names = ", ".join(e.field for e in errors) or "request"
     problem = Problem(
-        title="Unprocessable Content",
+        title=title(422),
         status=422,
-        detail=f"Invalid value for: {names}.",
+        detail=_("Invalid value for: {names}.").format(names=names),
         code=ErrorCode.validation_error,
         errors=errors,
         instance=request.url.path,
@@ -110,12 +129,14 @@ async def handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     detail = str(exc.detail)
+    if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own: no path, no method
+        detail = title(exc.status_code)
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
     elif exc.status_code == 400:  # FastAPI could not parse the body at all
-        detail = "The request body could not be read: send what its Content-Type says."
+        detail = _("The request body could not be read: send what its Content-Type says.")
     problem = Problem(
-        title=HTTPStatus(exc.status_code).phrase,
+        title=title(exc.status_code),
         status=exc.status_code,
         detail=detail,
         code=_HTTP_CODES.get(exc.status_code, ErrorCode.validation_error),
@@ -130,11 +151,13 @@ log = logging.getLogger("selfcare.server")
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug: the log gets the traceback, the client a problem document without internals."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    problem = Problem(
-        title="Internal Server Error",
-        status=500,
-        detail="The server failed to handle this request. It has been logged.",
-        code=ErrorCode.internal_error,
-        instance=request.url.path,
-    )
+    # Starlette answers a bug outside the other middleware, so the language is read again.
+    with speaking(negotiate(request.headers.get("accept-language"))):
+        problem = Problem(
+            title=title(500),
+            status=500,
+            detail=_("The server failed to handle this request. It has been logged."),
+            code=ErrorCode.internal_error,
+            instance=request.url.path,
+        )
     return _response(problem)

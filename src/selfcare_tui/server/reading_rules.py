@@ -13,6 +13,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode, FieldError
 
 from . import tables
+from .i18n import _, format_date, ngettext
 from .problems import refused
 from .settings import Settings
 
@@ -164,32 +165,38 @@ def check_submission(
     if meter.removed_on is not None:
         raise refused(
             ErrorCode.meter_removed,
-            f"Meter {meter.serial_number} was removed on {meter.removed_on}; read the new meter.",
+            _("Meter {serial} was removed on {day}; read the new meter.").format(
+                serial=meter.serial_number, day=format_date(meter.removed_on)
+            ),
         )
     if meter.smart:
         raise refused(
             ErrorCode.smart_meter,
-            f"Meter {meter.serial_number} is read remotely; no reading is needed.",
+            _("Meter {serial} is read remotely; no reading is needed.").format(
+                serial=meter.serial_number
+            ),
         )
     if body.read_on > today:
         raise refused(
             ErrorCode.reading_in_future,
-            "The reading date is in the future.",
+            _("The reading date is in the future."),
             errors=[
                 FieldError(
-                    field="read_on", code="reading_in_future", message=f"Use {today} or earlier."
+                    field="read_on",
+                    code="reading_in_future",
+                    message=_("Use {day} or earlier.").format(day=format_date(today)),
                 )
             ],
         )
     if body.read_on < meter.installed_on:
         raise refused(
             ErrorCode.reading_before_install,
-            "The reading date is before the meter was installed.",
+            _("The reading date is before the meter was installed."),
             errors=[
                 FieldError(
                     field="read_on",
                     code="before_install",
-                    message=f"Use {meter.installed_on} or later.",
+                    message=_("Use {day} or later.").format(day=format_date(meter.installed_on)),
                 )
             ],
         )
@@ -198,8 +205,10 @@ def check_submission(
         if not window.is_open:
             raise refused(
                 ErrorCode.outside_reading_window,
-                f"Readings are accepted from {window.opens_on} to {window.closes_on}. "
-                "To be billed on this reading now, order a bill with it.",
+                _(
+                    "Readings are accepted from {opens} to {closes}. "
+                    "To be billed on this reading now, order a bill with it."
+                ).format(opens=format_date(window.opens_on), closes=format_date(window.closes_on)),
                 next_window_opens_on=window.opens_on,
             )
     registers = {r.id: r for r in meter.registers}
@@ -212,12 +221,12 @@ def check_submission(
             check.fail(
                 ErrorCode.unknown_register,
                 f"values.{i}.register_id",
-                "This meter has no such register.",
+                _("This meter has no such register."),
             )
             continue
         if register.id in seen:
             check.fail(
-                ErrorCode.duplicate_reading, field, "The register is given twice.", register.id
+                ErrorCode.duplicate_reading, field, _("The register is given twice."), register.id
             )
             continue
         seen.add(register.id)
@@ -234,13 +243,16 @@ def _check_value(
     body: models.ReadingSubmission,
     value: Decimal,
 ) -> None:
-    label = f"register {register.code}"
     integers, decimals = models.digit_places(value)
     if integers > register.integer_places:
         check.fail(
             ErrorCode.too_many_integer_places,
             field,
-            f"The {label} shows at most {register.integer_places} digits before the decimal point.",
+            ngettext(
+                "The register {register} shows at most {digits} digit before the decimal point.",
+                "The register {register} shows at most {digits} digits before the decimal point.",
+                register.integer_places,
+            ).format(register=register.code, digits=register.integer_places),
             register.id,
         )
         return
@@ -248,7 +260,11 @@ def _check_value(
         check.fail(
             ErrorCode.too_many_decimal_places,
             field,
-            f"The {label} shows at most {register.decimal_places} decimal places.",
+            ngettext(
+                "The register {register} shows at most {places} decimal place.",
+                "The register {register} shows at most {places} decimal places.",
+                register.decimal_places,
+            ).format(register=register.code, places=register.decimal_places),
             register.id,
         )
         return
@@ -263,7 +279,9 @@ def _check_value(
         check.fail(
             ErrorCode.duplicate_reading,
             field,
-            f"A reading of {same_day.value} for {label} on {body.read_on} is already recorded.",
+            _("A reading of {value} for register {register} on {day} is already recorded.").format(
+                value=same_day.value, register=register.code, day=format_date(body.read_on)
+            ),
             register.id,
         )
         return
@@ -272,8 +290,12 @@ def _check_value(
         check.fail(
             ErrorCode.less_than_previous,
             field,
-            f"The {label} reading is lower than the last accepted one ({previous.value} on "
-            f"{previous.read_on}).",
+            _(
+                "The register {register} reading is lower than the last accepted one "
+                "({value} on {day})."
+            ).format(
+                register=register.code, value=previous.value, day=format_date(previous.read_on)
+            ),
             register.id,
         )
         return
@@ -291,8 +313,11 @@ def _check_value(
         check.fail(
             ErrorCode.greater_than_subsequent,
             field,
-            f"The {label} reading is higher than a later one ({following.value} on "
-            f"{following.read_on}).",
+            _(
+                "The register {register} reading is higher than a later one ({value} on {day})."
+            ).format(
+                register=register.code, value=following.value, day=format_date(following.read_on)
+            ),
             register.id,
         )
         return
@@ -308,7 +333,9 @@ def _check_value(
             check.fail(
                 ErrorCode.implausible_jump,
                 field,
-                f"The {label} reading means {daily:.1f} kWh a day, far above the usual "
-                f"{usual:.1f}. Check the value and confirm it if it is right.",
+                _(
+                    "The register {register} reading means {daily} kWh a day, far above the "
+                    "usual {usual}. Check the value and confirm it if it is right."
+                ).format(register=register.code, daily=f"{daily:.1f}", usual=f"{usual:.1f}"),
                 register.id,
             )

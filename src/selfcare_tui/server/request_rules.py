@@ -10,6 +10,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode, FieldError
 
 from . import tables
+from .i18n import _
 from .problems import refused
 
 PACKAGE_CHANGE = "package_change"
@@ -29,8 +30,10 @@ def request_type(db: Session, code: str) -> tables.RequestType:
     if rtype is None:
         raise refused(
             ErrorCode.unknown_request_type,
-            f"Unknown request type '{code}'.",
-            errors=[FieldError(field="type_code", code="unknown", message="See /request-types.")],
+            _("Unknown request type '{code}'.").format(code=code),
+            errors=[
+                FieldError(field="type_code", code="unknown", message=_("See /request-types."))
+            ],
         )
     return rtype
 
@@ -39,27 +42,31 @@ def check_fields(rtype: tables.RequestType, body: models.RequestCreate) -> None:
     """Every required field of the type given (not blank), no field the type does not have."""
     missing = [
         FieldError(
-            field=f"fields.{f['name']}", code="required", message=f"{f['label']} is required."
+            field=f"fields.{f['name']}",
+            code="required",
+            message=_("{label} is required.").format(label=f["label"]),
         )
         for f in rtype.fields
         if f.get("required", True) and not body.fields.get(f["name"], "").strip()
     ]
     known = {f["name"] for f in rtype.fields}
     unknown = [
-        FieldError(field=f"fields.{name}", code="unknown", message="This type has no such field.")
+        FieldError(
+            field=f"fields.{name}", code="unknown", message=_("This type has no such field.")
+        )
         for name in body.fields
         if name not in known
     ]
     if rtype.code == PACKAGE_CHANGE and body.place_id is None:
         missing.append(
             FieldError(
-                field="place_id", code="required", message="Say which place changes package."
+                field="place_id", code="required", message=_("Say which place changes package.")
             )
         )
     if missing or unknown:
         raise refused(
             ErrorCode.request_fields_invalid,
-            "Some fields of the request are missing or unknown.",
+            _("Some fields of the request are missing or unknown."),
             errors=missing + unknown,
         )
 
@@ -82,12 +89,14 @@ def check_package_change(db: Session, place: tables.Place, body: models.RequestC
     if db.get(tables.Product, code) is None:
         raise refused(
             ErrorCode.unknown_product,
-            f"There is no package '{code}'; the packages on offer are listed at /products.",
-            errors=[FieldError(field=field, code="unknown", message="Not a package on offer.")],
+            _(
+                "There is no package '{code}'; the packages on offer are listed at /products."
+            ).format(code=code),
+            errors=[FieldError(field=field, code="unknown", message=_("Not a package on offer."))],
         )
     if _current_product(db, place) == code:
         raise refused(
             ErrorCode.product_already_chosen,
-            f"This place already has the package '{code}'.",
-            errors=[FieldError(field=field, code="current", message="Choose another package.")],
+            _("This place already has the package '{code}'.").format(code=code),
+            errors=[FieldError(field=field, code="current", message=_("Choose another package."))],
         )

@@ -95,6 +95,7 @@ class Account(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     invoice_channel: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
 
 class Mandate(Base):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from selfcare_tui.api.models import ErrorCode
 
 from . import tables
+from .i18n import ngettext
 from .problems import ApiProblem
 from .settings import Settings
 
@@ -63,10 +64,15 @@ def attempt(db: Session, settings: Settings, limits: Mapping[str, int]) -> None:
     db.commit()
     if ends:
         seconds = max(1, int((max(ends) - now).total_seconds()))
+        minutes = (seconds + 59) // 60
         raise ApiProblem(
             429,
             ErrorCode.too_many_attempts,
-            f"Too many attempts. Try again in {(seconds + 59) // 60} minutes.",
+            ngettext(
+                "Too many attempts. Try again in {minutes} minute.",
+                "Too many attempts. Try again in {minutes} minutes.",
+                minutes,
+            ).format(minutes=minutes),
             retry_after_seconds=seconds,
             headers={"Retry-After": str(seconds)},
         )

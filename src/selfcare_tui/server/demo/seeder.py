@@ -226,6 +226,7 @@ class _Seeder:
             "phone": None,
             "email": None,
             "invoice_channel": "email",
+            "language": "en",
             **fields,
         }
         self.add(tables.Account, row)

@@ -26,6 +26,7 @@ from ..deps import (
     live_mandates,
     text_query,
 )
+from ..i18n import _
 from ..pagination import Cursor, Limit, paginate
 from ..problems import ApiProblem, refused
 from ..security import same
@@ -102,24 +103,26 @@ def update_profile(body: models.ProfileUpdate, grant: OwnerOnly, db: Db) -> mode
         if channel is models.InvoiceChannel.email and not a.email:
             raise refused(
                 ErrorCode.contact_missing,
-                "Invoices by e-mail need an e-mail address.",
+                _("Invoices by e-mail need an e-mail address."),
                 errors=[
                     models.FieldError(
-                        field="email", code="required", message="Give an e-mail address."
+                        field="email", code="required", message=_("Give an e-mail address.")
                     )
                 ],
             )
         if channel is models.InvoiceChannel.sms and not a.phone:
             raise refused(
                 ErrorCode.contact_missing,
-                "Invoices by SMS need a phone number.",
+                _("Invoices by SMS need a phone number."),
                 errors=[
                     models.FieldError(
-                        field="phone", code="required", message="Give a phone number."
+                        field="phone", code="required", message=_("Give a phone number.")
                     )
                 ],
             )
         a.invoice_channel = channel.value
+    if changes.get("language") is not None:
+        a.language = changes["language"]
     db.commit()
     return convert.account(db, grant)
 
@@ -135,7 +138,7 @@ def attach_account(
     else, so the endpoint cannot be used to find out which account numbers exist; it is throttled.
     """
     if user.role != "customer":
-        raise ApiProblem(403, ErrorCode.forbidden, "Only customers attach accounts.")
+        raise ApiProblem(403, ErrorCode.forbidden, _("Only customers attach accounts."))
     keys = {
         f"attach:user:{user.id}": settings.login_failures_per_user,
         f"attach:addr:{client_address(request)}": settings.login_failures_per_address,
@@ -153,13 +156,18 @@ def attach_account(
     ):
         raise refused(
             ErrorCode.account_not_attachable,
-            "No account with this number and payment code can be attached. Check both on your "
-            "latest invoice; if it is right, the account may already be linked to another login.",
+            _(
+                "No account with this number and payment code can be attached. Check both on "
+                "your latest invoice; if it is right, the account may already be linked to "
+                "another login."
+            ),
             errors=[
                 models.FieldError(
                     field="account_number",
                     code="not_attachable",
-                    message="Account number and payment code do not match an attachable account.",
+                    message=_(
+                        "Account number and payment code do not match an attachable account."
+                    ),
                 )
             ],
         )

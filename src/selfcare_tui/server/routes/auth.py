@@ -16,6 +16,7 @@ from selfcare_tui.api.models import ErrorCode
 from .. import tables, throttle
 from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
 from ..deps import Config, CurrentUser, Db, IdPath
+from ..i18n import _
 from ..problems import ApiProblem, not_found
 from ..security import digest, new_id, new_token, verify_password
 from ..settings import Settings
@@ -61,7 +62,7 @@ def issue_tokens(
 
 
 def _invalid_credentials() -> ApiProblem:
-    return ApiProblem(401, ErrorCode.invalid_credentials, "Wrong username or password.")
+    return ApiProblem(401, ErrorCode.invalid_credentials, _("Wrong username or password."))
 
 
 @router.post("/token", response_model=models.LoginResult)
@@ -108,7 +109,7 @@ MFA_ATTEMPTS_PER_CHALLENGE = 3
 
 def _expired_step() -> ApiProblem:
     return ApiProblem(
-        401, ErrorCode.invalid_token, "The login step expired. Enter your password again."
+        401, ErrorCode.invalid_token, _("The login step expired. Enter your password again.")
     )
 
 
@@ -139,7 +140,7 @@ def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.Token
             .execution_options(synchronize_session=False)
         )
         db.commit()
-        raise ApiProblem(401, ErrorCode.invalid_mfa_code, "The one-time code is not valid.")
+        raise ApiProblem(401, ErrorCode.invalid_mfa_code, _("The one-time code is not valid."))
     claimed = db.execute(
         update(Challenge)
         .where(*live)
@@ -160,10 +161,10 @@ def refresh(body: models.RefreshRequest, db: Db, settings: Config) -> models.Tok
     token = db.get(tables.Token, digest(body.refresh_token))
     now = settings.now()
     if token is None or token.kind != "refresh" or token.revoked_at or token.expires_at <= now:
-        raise ApiProblem(401, ErrorCode.invalid_token, "The session has ended. Log in again.")
+        raise ApiProblem(401, ErrorCode.invalid_token, _("The session has ended. Log in again."))
     if token.used_at is not None and now - token.used_at > timedelta(seconds=30):
         _revoke_family(db, token.family, settings)
-        raise ApiProblem(401, ErrorCode.invalid_token, "The session has ended. Log in again.")
+        raise ApiProblem(401, ErrorCode.invalid_token, _("The session has ended. Log in again."))
     token.used_at = token.used_at or now
     return issue_tokens(db, settings, token.user, token.family)
 
@@ -253,7 +254,7 @@ def revoke_api_token(
         )
     ).first()
     if token is None:
-        raise not_found("API token")
+        raise not_found(_("No such API token."))
     if token.revoked_at is None:
         token.revoked_at = settings.now()
         db.commit()

@@ -15,7 +15,8 @@ from .. import convert, tables
 from ..billing import money
 from ..contract import NOT_FOUND, answers, refusals
 from ..deps import CanPay, CanView, Config, CurrentUser, Db, IdPath, IdQuery, text_query
-from ..documents import invoice_document, notice_document, pdf_response
+from ..documents import document_key, invoice_document, notice_document, pdf_response
+from ..i18n import _
 from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..pagination import Cursor, Limit, paginate
 from ..problems import not_found, refused
@@ -51,16 +52,20 @@ def list_invoices(
         cursor=cursor,
         limit=limit,
     )
+    language = grant.account.language
     documents = {
         d.key: d
         for d in db.scalars(
             select(tables.Document).where(
-                tables.Document.key.in_([f"invoice:{i.number}" for i in rows])
+                tables.Document.key.in_([document_key("invoice", i.number, language) for i in rows])
             )
         )
     }
     return models.Page(
-        items=[convert.invoice(i, documents.get(f"invoice:{i.number}")) for i in rows],
+        items=[
+            convert.invoice(i, documents.get(document_key("invoice", i.number, language)))
+            for i in rows
+        ],
         next_cursor=next_cursor,
     )
 
@@ -68,7 +73,7 @@ def list_invoices(
 def invoice_of(db: Db, number: str, invoice_number: str) -> tables.Invoice:
     invoice = db.get(tables.Invoice, invoice_number)
     if invoice is None or invoice.account_number != number:
-        raise not_found("invoice")
+        raise not_found(_("No such invoice."))
     return invoice
 
 
@@ -160,7 +165,7 @@ def start_payment(
             if invoice.status != "open" or invoice.amount <= invoice.paid_amount:
                 raise refused(
                     ErrorCode.invoice_not_payable,
-                    f"Invoice {n} has nothing left to pay.",
+                    _("Invoice {number} has nothing left to pay.").format(number=n),
                     errors=[
                         models.FieldError(field="invoice_numbers", code="not_payable", message=n)
                     ],
@@ -199,7 +204,7 @@ def get_payment_session(
     """Poll this until the processor has confirmed; the hand-off link is not repeated here."""
     session = db.get(tables.PaymentSession, session_id)
     if session is None or session.account_number != grant.account.number:
-        raise not_found("payment session")
+        raise not_found(_("No such payment session."))
     return _session_model(session, redirect_url=None)
 
 
@@ -233,6 +238,6 @@ def list_notices(
 def get_notice_pdf(notice_number: IdPath, request: Request, grant: CanView, db: Db) -> Response:
     notice = db.get(tables.Notice, notice_number)
     if notice is None or notice.account_number != grant.account.number:
-        raise not_found("notice")
+        raise not_found(_("No such notice."))
     filename = f"{notice.account_number}_{notice.number}_{notice.issued_on}.pdf"
     return pdf_response(notice_document(db, notice), filename, head=request.method == "HEAD")

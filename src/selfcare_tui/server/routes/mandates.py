@@ -11,6 +11,7 @@ from selfcare_tui.api.models import ErrorCode, FieldError
 from .. import convert, tables
 from ..contract import NOT_FOUND, answers, refusals
 from ..deps import Config, CurrentUser, Db, IdPath, OwnerOnly
+from ..i18n import _
 from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..problems import not_found, refused
 from ..security import new_id
@@ -45,19 +46,21 @@ def grant_mandate(
     if delegate is None or delegate.role != "customer" or delegate.id == grant.account.owner_id:
         raise refused(
             ErrorCode.delegate_not_customer,
-            "A mandate can only be given to another customer's login.",
+            _("A mandate can only be given to another customer's login."),
             errors=[
                 FieldError(
-                    field="delegate_username", code="not_customer", message="Not a customer login."
+                    field="delegate_username",
+                    code="not_customer",
+                    message=_("Not a customer login."),
                 )
             ],
         )
     if body.expires_at <= settings.now():
         raise refused(
             ErrorCode.mandate_expiry_in_past,
-            "The mandate must expire in the future.",
+            _("The mandate must expire in the future."),
             errors=[
-                FieldError(field="expires_at", code="in_past", message="Choose a future date.")
+                FieldError(field="expires_at", code="in_past", message=_("Choose a future date."))
             ],
         )
 
@@ -92,7 +95,7 @@ def revoke_mandate(
 ) -> models.Mandate:
     mandate = db.get(tables.Mandate, mandate_id)
     if mandate is None or mandate.account_number != grant.account.number:
-        raise not_found("mandate")
+        raise not_found(_("No such mandate."))
     if mandate.revoked_at is None:
         mandate.revoked_at = settings.now()
         db.commit()

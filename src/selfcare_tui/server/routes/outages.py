@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from fastapi import APIRouter, Response
@@ -14,6 +15,7 @@ from selfcare_tui.api.models import ErrorCode
 from .. import convert, tables
 from ..contract import NOT_FOUND, answers, refusals
 from ..deps import CanRequest, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..i18n import N_, _, format_date
 from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..pagination import Cursor, Limit, paginate
 from ..problems import ApiProblem
@@ -76,8 +78,37 @@ def list_account_works(
     return models.Page(items=[convert.work(w, by_area[w.area]) for w in works])
 
 
+def _moment(at: dt.datetime) -> str:
+    return _("{day} {time}").format(day=format_date(at.date()), time=f"{at:%H:%M}")
+
+
 def _window(work: tables.Work) -> str:
-    return f"{work.starts_at:%Y-%m-%d %H:%M} to {work.ends_at:%Y-%m-%d %H:%M} UTC"
+    return _("{starts} to {ends} UTC").format(
+        starts=_moment(work.starts_at), ends=_moment(work.ends_at)
+    )
+
+
+_WORK_COVERS = {
+    models.WorkKind.planned.value: N_(
+        "Planned work covers this place now ({window}): {description}"
+    ),
+    models.WorkKind.accidental.value: N_(
+        "Accidental work covers this place now ({window}): {description}"
+    ),
+}
+"""One whole sentence per kind of work, so a translator can say each one naturally."""
+
+_ALREADY_REPORTED = {
+    models.OutageReportStatus.open.value: N_(
+        "An outage at this place is already reported under {reference} (open)."
+    ),
+    models.OutageReportStatus.in_progress.value: N_(
+        "An outage at this place is already reported under {reference} (in_progress)."
+    ),
+    models.OutageReportStatus.resolved.value: N_(
+        "An outage at this place is already reported under {reference} (resolved)."
+    ),
+}
 
 
 OUTAGE_REFUSALS = (
@@ -94,8 +125,10 @@ def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.
         return models.OutageEligibility(
             allowed=False,
             code=ErrorCode.place_disconnected,
-            message="This place is disconnected under its contract, so there is no supply to "
-            "report as interrupted.",
+            message=_(
+                "This place is disconnected under its contract, so there is no supply to "
+                "report as interrupted."
+            ),
         )
     now = settings.now()
     work = db.scalars(
@@ -109,8 +142,9 @@ def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.
         return models.OutageEligibility(
             allowed=False,
             code=ErrorCode.work_in_progress,
-            message=f"{work.kind.capitalize()} work covers this place now ({_window(work)}): "
-            f"{work.description}",
+            message=_(_WORK_COVERS[work.kind]).format(
+                window=_window(work), description=work.description
+            ),
             blocking={
                 "kind": "work",
                 "id": work.id,
@@ -128,8 +162,7 @@ def eligibility(db: Session, settings: Settings, place: tables.Place) -> models.
         return models.OutageEligibility(
             allowed=False,
             code=ErrorCode.outage_already_reported,
-            message=f"An outage at this place is already reported under {report.reference} "
-            f"({report.status}).",
+            message=_(_ALREADY_REPORTED[report.status]).format(reference=report.reference),
             blocking={"kind": "outage_report", "id": report.reference, "status": report.status},
         )
     return models.OutageEligibility(allowed=True)

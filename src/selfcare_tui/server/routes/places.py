@@ -10,6 +10,7 @@ from selfcare_tui.api import models
 from .. import convert, tables
 from ..contract import NOT_FOUND, answers
 from ..deps import CanView, Db, IdPath, IdQuery
+from ..i18n import _
 from ..problems import not_found
 
 router = APIRouter(tags=["places"])
@@ -34,7 +35,7 @@ def get_place(place_id: IdPath, grant: CanView, db: Db) -> models.Place:
 def place_of(db: Db, number: str, place_id: str) -> tables.Place:
     place = db.get(tables.Place, place_id)
     if place is None or place.account_number != number:
-        raise not_found("place")
+        raise not_found(_("No such place."))
     return place
 
 
@@ -85,7 +86,7 @@ def get_meter(meter_id: IdPath, grant: CanView, db: Db) -> models.Meter:
 def meter_of(db: Db, number: str, meter_id: str) -> tables.Meter:
     meter = db.get(tables.Meter, meter_id)
     if meter is None:
-        raise not_found("meter")
+        raise not_found(_("No such meter."))
     place_of(db, number, meter.place_id)
     return meter
 

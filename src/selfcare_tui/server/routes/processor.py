@@ -16,25 +16,38 @@ from sqlalchemy import CursorResult, update
 
 from .. import tables
 from ..deps import Config, Db
+from ..i18n import N_, _, language
 from ..payments import settle_session, still_owed
 from ..security import digest, same
 
 router = APIRouter(prefix="/processor", include_in_schema=False)
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Simulated payment processor</title></head>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body style="font-family: sans-serif; max-width: 32em; margin: 2em auto">
-<h1>Simulated payment processor</h1>
+<h1>{title}</h1>
 <p>{message}</p>
 {form}
 </body></html>"""
 
 _FORM = """<form method="post">
 <input type="hidden" name="token" value="{token}">
-<p><label>Card number (test only, not stored) <input name="card" autocomplete="off"></label></p>
-<button name="action" value="pay">Pay {amount} EUR</button>
-<button name="action" value="cancel">Cancel</button>
+<p><label>{card} <input name="card" autocomplete="off"></label></p>
+<button name="action" value="pay">{pay}</button>
+<button name="action" value="cancel">{cancel}</button>
 </form>"""
+
+_SESSION_IS = {
+    "pending": N_("This payment is pending."),
+    "succeeded": N_("This payment is succeeded."),
+    "failed": N_("This payment is failed."),
+    "cancelled": N_("This payment is cancelled."),
+}
+"""One whole sentence per session status (the page names the status it is in)."""
+
+
+def _session_is(status: str) -> str:
+    return _(_SESSION_IS[status])
 
 
 def _session(db: Db, session_id: str, token: str) -> tables.PaymentSession | None:
@@ -45,21 +58,34 @@ def _session(db: Db, session_id: str, token: str) -> tables.PaymentSession | Non
 
 
 def _page(message: str, form: str = "", status: int = 200) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(message=html.escape(message), form=form), status_code=status)
+    page = _PAGE.format(
+        lang=language(),
+        title=html.escape(_("Simulated payment processor")),
+        message=html.escape(message),
+        form=form,
+    )
+    return HTMLResponse(page, status_code=status)
 
 
 @router.get("/checkout/{session_id}", response_class=HTMLResponse)
 def checkout(session_id: str, token: str, db: Db) -> HTMLResponse:
     session = _session(db, session_id, token)
     if session is None:
-        return _page("This payment link is not valid.", status=404)
+        return _page(_("This payment link is not valid."), status=404)
     if session.status != "pending":
-        return _page(f"This payment is {session.status}.")
-    amount = html.escape(str(session.amount))
+        return _page(_session_is(session.status))
     invoices = ", ".join(session.invoice_numbers)
+    form = _FORM.format(
+        token=html.escape(token),
+        card=html.escape(_("Card number (test only, not stored)")),
+        pay=html.escape(_("Pay {amount} EUR").format(amount=session.amount)),
+        cancel=html.escape(_("Cancel")),
+    )
     return _page(
-        f"Pay {session.amount} EUR for invoices {invoices}.",
-        _FORM.format(token=html.escape(token), amount=amount),
+        _("Pay {amount} EUR for invoices {invoices}.").format(
+            amount=session.amount, invoices=invoices
+        ),
+        form,
     )
 
 
@@ -73,7 +99,7 @@ def confirm(
 ) -> HTMLResponse:
     session = _session(db, session_id, token)
     if session is None:
-        return _page("This payment link is not valid.", status=404)
+        return _page(_("This payment link is not valid."), status=404)
     # Claim the session (its row stays locked until commit), so of two simultaneous
     # confirmations, a double click, only one books a payment.
     claim = db.execute(
@@ -85,17 +111,17 @@ def confirm(
     if cast("CursorResult[Any]", claim).rowcount != 1:
         db.rollback()
         db.refresh(session)
-        return _page(f"This payment is {session.status}.")
+        return _page(_session_is(session.status))
     if action == "pay" and still_owed(db, session) < session.amount:
         # Paid meanwhile (another tab, a bank transfer): charging now would take money that
         # settles nothing, so nothing is charged and the customer starts afresh if need be.
         session.status = "failed"
-        message = "Nothing was charged: these invoices were paid in the meantime."
+        message = _("Nothing was charged: these invoices were paid in the meantime.")
     elif action == "pay":
         settle_session(db, settings, session)
-        message = "Payment received. You can return to selfcare."
+        message = _("Payment received. You can return to selfcare.")
     else:
         session.status = "cancelled"
-        message = "Payment cancelled. You can return to selfcare."
+        message = _("Payment cancelled. You can return to selfcare.")
     db.commit()
     return _page(message)

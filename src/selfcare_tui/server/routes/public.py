@@ -15,6 +15,7 @@ from ..billing import money
 from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
 from ..deps import Config, Db
 from ..documents import invoice_document, pdf_response
+from ..i18n import N_, _
 from ..problems import ApiProblem
 from ..security import same
 from ..settings import Settings
@@ -22,7 +23,7 @@ from .auth import client_address
 
 router = APIRouter(prefix="/public", tags=["public"])
 
-_NO_MATCH = "No account matches these codes. Check them on your latest invoice."
+_NO_MATCH = N_("No account matches these codes. Check them on your latest invoice.")
 
 
 def _account(
@@ -35,7 +36,7 @@ def _account(
     ).first()
     expected = getattr(account, field, None) if account is not None else None
     if account is None or not expected or not same(expected.strip().lower(), check.strip().lower()):
-        raise ApiProblem(404, ErrorCode.not_found, _NO_MATCH)
+        raise ApiProblem(404, ErrorCode.not_found, _(_NO_MATCH))
     throttle.forgive(db, [key])
     db.commit()
     return account
@@ -97,7 +98,9 @@ def invoice_copies(
     chosen = next((i for i in allowed if i.number == body.invoice_number), None)
     if chosen is None:
         raise ApiProblem(
-            404, ErrorCode.not_found, "No such invoice among the copies available without login."
+            404,
+            ErrorCode.not_found,
+            _("No such invoice among the copies available without login."),
         )
     filename = f"{chosen.account_number}_{chosen.number}_{chosen.issued_on}.pdf"
     return pdf_response(invoice_document(db, chosen), filename)

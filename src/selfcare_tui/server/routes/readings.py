@@ -16,6 +16,7 @@ from .. import convert, tables
 from ..bill_orders import BILL_ORDER_REFUSALS, order_bill
 from ..contract import NOT_FOUND, answers, refusals
 from ..deps import CanRead, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..i18n import _, format_date
 from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..pagination import Cursor, Limit, paginate
 from ..problems import refused
@@ -128,7 +129,9 @@ def submit_readings(
         create=create,
         conflict=refused(
             ErrorCode.duplicate_reading,
-            f"A reading for this meter on {body.read_on} was recorded at the same moment.",
+            _("A reading for this meter on {day} was recorded at the same moment.").format(
+                day=format_date(body.read_on)
+            ),
         ),
     )
 

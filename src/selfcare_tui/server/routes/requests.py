@@ -14,6 +14,7 @@ from .. import convert, tables
 from ..attachments import read_checked
 from ..contract import NOT_FOUND, answers, refusals
 from ..deps import CanRequest, CanView, Config, CurrentUser, Db, IdPath, IdQuery
+from ..i18n import _
 from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..pagination import Cursor, Limit, paginate
 from ..problems import not_found, refused
@@ -42,7 +43,7 @@ def list_request_types(db: Db) -> list[models.RequestType]:
 def request_of(db: Db, number: str, request_id: str) -> tables.Request:
     request = db.get(tables.Request, request_id)
     if request is None or request.account_number != number:
-        raise not_found("request")
+        raise not_found(_("No such request."))
     return request
 
 
@@ -168,17 +169,23 @@ def add_attachment(
     """Upload one document of a draft; PDF, PNG or JPEG by content, within the size limit."""
     request = request_of(db, grant.account.number, request_id)
     if request.status != "draft":
-        raise refused(ErrorCode.request_not_draft, "Documents can only be added before submitting.")
+        raise refused(
+            ErrorCode.request_not_draft, _("Documents can only be added before submitting.")
+        )
     rtype = db.get(tables.RequestType, request.type_code)
     assert rtype is not None
     codes = {d["code"] for d in rtype.documents} | {"other"}
     if document_code not in codes:
         raise refused(
             ErrorCode.unknown_document,
-            f"This request type takes these documents: {', '.join(sorted(codes))}.",
+            _("This request type takes these documents: {codes}.").format(
+                codes=", ".join(sorted(codes))
+            ),
             errors=[
                 FieldError(
-                    field="document_code", code="unknown", message="Not a document of this type."
+                    field="document_code",
+                    code="unknown",
+                    message=_("Not a document of this type."),
                 )
             ],
         )
@@ -232,7 +239,7 @@ def submit_request(
         names = ", ".join(d.name for d in view.missing_documents)
         raise refused(
             ErrorCode.missing_documents,
-            f"Attach these documents first: {names}.",
+            _("Attach these documents first: {names}.").format(names=names),
             errors=[
                 FieldError(field="attachments", code="missing", message=d.name)
                 for d in view.missing_documents

@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
+from selfcare_tui.core.dates import date_example, parse_date
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.loaders.readings import MeterInfo
@@ -235,7 +236,7 @@ class MeterForm(Vertical):
                 dt.date.today().isoformat(),
                 id=f"date-{meter.id}",
                 placeholder="YYYY-MM-DD",
-                max_length=10,
+                max_length=24,
             )
             with Vertical(classes="beside"):
                 yield Static(_("the day you read the meter, YYYY-MM-DD"), classes="hint")
@@ -351,14 +352,11 @@ class MeterForm(Vertical):
         self._clear_messages()
         meter = self.info.meter
         date_text = self.query_one(f"#date-{meter.id}", Input).value.strip()
-        read_on: dt.date | None
-        try:
-            read_on = dt.date.fromisoformat(date_text)
-        except ValueError:
-            read_on = None
+        read_on = parse_date(date_text)
+        if read_on is None:
             self._date_message(
-                _("Reading date: give the day as YYYY-MM-DD, such as {example}.").format(
-                    example=dt.date.today().isoformat()
+                _("Reading date: type the day like {example}.").format(
+                    example=date_example(dt.date.today())
                 )
             )
         values = []

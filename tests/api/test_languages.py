@@ -1,0 +1,133 @@
+"""The server answers in the caller's language (Accept-Language), from its own catalogs; its
+codes stay as they are. An account's PDFs are in the account's language, whoever asks."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from selfcare_tui.api import SelfcareClient
+from selfcare_tui.api.errors import NotFound, RuleViolation
+from selfcare_tui.api.models import ErrorCode, InvoiceChannel, Language, ProfileUpdate
+from selfcare_tui.server.demo import FLAT_ACCOUNT
+from selfcare_tui.server.i18n import DOMAIN, LOCALE_DIR, negotiate
+
+from ..support.live_server import LiveServer
+
+pytestmark = pytest.mark.anyio
+
+
+def said(language: str, message: str) -> str:
+    """The server catalog's translation, which must not be the English."""
+    translated = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language]).gettext(message)
+    assert translated != message, (language, message)
+    return translated
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("ro-RO,ro;q=0.9,en;q=0.8", "ro"),
+        ("fr-FR, uk;q=0.5, ru;q=0.4", "uk"),
+        ("en;q=0.2, et;q=0.9", "et"),
+        ("ru_RU", "ru"),
+        ("et;q=0, ro;q=0.1", "ro"),
+        ("de, *;q=0.5", "en"),
+        ("ro;q=nonsense", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_the_language_is_the_callers_most_preferred_one_the_server_writes(
+    header: str | None, language: str
+) -> None:
+    assert negotiate(header) == language
+
+
+async def test_a_refusal_is_in_the_callers_language_its_code_unchanged(
+    live_server: LiveServer,
+) -> None:
+    token = (await live_server.login("maria")).access_token
+    url = f"{live_server.base_url}/api/v1/accounts/{FLAT_ACCOUNT}/invoices/NO-SUCH-INVOICE"
+    async with httpx.AsyncClient() as http:
+        for language in ("ro", "et", "uk", "ru"):
+            answer = await http.get(
+                url,
+                headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+            )
+            problem = answer.json()
+            assert answer.status_code == 404 and problem["code"] == "not_found"
+            assert problem["title"] == said(language, "Not Found")
+            assert problem["detail"] == said(language, "No such invoice.")
+            assert answer.headers["Content-Language"] == language
+            assert "Accept-Language" in answer.headers["Vary"]
+        english = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert english.json()["detail"] == "No such invoice."
+        assert english.headers["Content-Language"] == "en"
+        unauthenticated = await http.get(url, headers={"Accept-Language": "et"})
+        assert unauthenticated.json()["code"] == "unauthenticated"
+        assert unauthenticated.json()["title"] == said("et", "Unauthorized")
+        invalid = await http.post(
+            f"{live_server.base_url}/api/v1/auth/token",
+            json={"username": 5},
+            headers={"Accept-Language": "uk"},
+        )
+        assert invalid.status_code == 422 and invalid.json()["code"] == "validation_error"
+        assert invalid.json()["detail"].startswith(said("uk", "Invalid value for: {names}.")[:8])
+
+
+async def test_the_client_names_the_users_language_to_the_server(
+    live_server: LiveServer,
+) -> None:
+    spoken = ["ru"]
+    maria = await live_server.login("maria")
+    async with SelfcareClient(
+        live_server.base_url, access_token=maria.access_token, language=lambda: spoken[0]
+    ) as client:
+        with pytest.raises(NotFound) as russian:
+            await client.invoice(FLAT_ACCOUNT, "NO-SUCH-INVOICE")
+        assert russian.value.message == said("ru", "No such invoice.")
+        spoken[0] = "ro"  # the user changed the language: the next request says so
+        with pytest.raises(RuleViolation) as romanian:
+            await client.update_profile(
+                FLAT_ACCOUNT, ProfileUpdate(phone=None, invoice_channel=InvoiceChannel.sms)
+            )
+        assert romanian.value.code is ErrorCode.contact_missing
+        assert romanian.value.message == said("ro", "Invoices by SMS need a phone number.")
+        assert romanian.value.field_messages() == {"phone": said("ro", "Give a phone number.")}
+
+
+async def test_an_accounts_pdfs_are_in_its_language_whoever_reads_them(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    maria = await live_server.login("maria")
+    async with maria:
+        (invoice, *_rest) = (await maria.invoices_page(FLAT_ACCOUNT)).items
+        english = tmp_path / "en.pdf"
+        await maria.download_invoice(FLAT_ACCOUNT, invoice.number, english)
+        updated = await maria.update_profile(FLAT_ACCOUNT, ProfileUpdate(language=Language.ro))
+        assert updated.language is Language.ro
+        romanian = tmp_path / "ro.pdf"
+        info = await maria.download_invoice(FLAT_ACCOUNT, invoice.number, romanian)
+        listed = (await maria.invoices_page(FLAT_ACCOUNT)).items[0]
+    text = PdfReader(romanian).pages[0].extract_text()
+    with_english_header = PdfReader(english).pages[0].extract_text()
+    assert "Payment reference" in with_english_header
+    assert said("ro", "Payment reference") in text and "Payment reference" not in text
+    assert listed.document is not None and listed.document.sha256 == info.sha256
+    assert (await maria_in_estonian(live_server, invoice.number)) == info.sha256
+
+
+async def maria_in_estonian(live_server: LiveServer, invoice_number: str) -> str:
+    """The same PDF, asked for in Estonian: the account's language, not the caller's."""
+    maria = await live_server.login("maria")
+    async with SelfcareClient(
+        live_server.base_url, access_token=maria.access_token, language=lambda: "et"
+    ) as client:
+        invoice = await client.invoice(FLAT_ACCOUNT, invoice_number)
+    assert invoice.document is not None
+    return invoice.document.sha256
