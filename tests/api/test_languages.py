@@ -78,6 +78,9 @@ async def test_a_refusal_is_in_the_callers_language_its_code_unchanged(
         )
         assert invalid.status_code == 422 and invalid.json()["code"] == "validation_error"
         assert invalid.json()["detail"].startswith(said("uk", "Invalid value for: {names}.")[:8])
+        messages = {e["field"]: (e["code"], e["message"]) for e in invalid.json()["errors"]}
+        assert messages["username"] == ("string_type", said("uk", "Must be text."))
+        assert messages["password"] == ("missing", said("uk", "Required."))
 
 
 async def test_the_client_names_the_users_language_to_the_server(

@@ -162,6 +162,12 @@ def format_date(value: dt.date) -> str:
     return _babel_date(value, format="medium", locale=locale())
 
 
+def format_short_date(value: dt.date) -> str:
+    """A day as the locale writes it in digits (05.12.2026, 05/12/2026): for table columns,
+    where a month's name would widen every row."""
+    return _babel_date(value, format="short", locale=locale())
+
+
 def format_month(year_month: str | dt.date) -> str:
     """A month as people name it (Nov 2026): from the API's YYYY-MM, or any day in it."""
     if isinstance(year_month, str):

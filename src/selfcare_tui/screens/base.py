@@ -62,6 +62,8 @@ class AccountScreen(Screen[None], Generic[Data]):
         self.stale_language = False
         """Set when the language changed while the screen was not shown: redrawn on return."""
         self._typed_after_load: Typed | None = None
+        self.redrawing = False
+        """True from a redraw until its load showed the data: the load is the last one's."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,8 +116,9 @@ class AccountScreen(Screen[None], Generic[Data]):
         is put back now and once more after the load shows its data (which refills forms)."""
         self.stale_language = False
         self._typed_after_load = typed_values(self)
+        self.redrawing = True
         self.forget_drawn()
-        await redraw_screen(self)
+        await redraw_screen(self, restore=False)
 
     def forget_drawn(self) -> None:
         """Forget what the screen remembers of the widgets it drew (columns made, forms
@@ -126,6 +129,7 @@ class AccountScreen(Screen[None], Generic[Data]):
         if self._typed_after_load is not None:
             restore_typed(self, self._typed_after_load)
             self._typed_after_load = None
+        self.redrawing = False
 
     def action_reload(self) -> None:
         if self.account is not None:

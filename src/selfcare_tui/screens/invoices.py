@@ -33,7 +33,7 @@ from selfcare_tui.core.loaders.invoices import (
     invoices_after,
     load_invoices,
 )
-from selfcare_tui.i18n import _, format_date, format_money, ngettext
+from selfcare_tui.i18n import _, format_date, format_money, format_short_date, ngettext
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.login_ended import LoginEnded
 
@@ -43,6 +43,7 @@ from .pay import PayDialog
 
 ALL = ""
 CURRENT = "●"
+ESTIMATED = "*"
 MARKED = "✓"
 
 # --- filters --------------------------------------------------------------------------------
@@ -117,10 +118,10 @@ def place_text(place: models.Place) -> str:
     return f"{place.address.street}, {place.address.city}"
 
 
-def status_text(invoice: models.Invoice) -> str:
-    if invoice.estimated:
-        return _("{status}, estimated").format(status=label(invoice.status))
-    return label(invoice.status)
+def status_cell(invoice: models.Invoice) -> str:
+    """The status as the table shows it: an estimate marked, the mark explained below the
+    table, so the column stays narrow in every language."""
+    return label(invoice.status) + (ESTIMATED if invoice.estimated else "")
 
 
 class InvoicesScreen(AccountScreen[InvoicesData]):
@@ -161,7 +162,7 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        example = _("e.g. {day}").format(day=format_date(EXAMPLE_DAY))
+        example = _("e.g. {day}").format(day=format_short_date(EXAMPLE_DAY))  # fits the field
         with Horizontal(classes="filters"):
             yield Label(since_label())
             yield Input(id="since", placeholder=example, compact=True)
@@ -204,6 +205,9 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
 
     def action_reload(self) -> None:
         """Refresh and applying filters alike: a filter that is not right stops here."""
+        if self.redrawing:  # the list as it was, on the filters applied, not those typed
+            super().action_reload()
+            return
         try:
             filters = self._form()
         except FilterError as exc:
@@ -312,11 +316,11 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
             cells: list[str | Text] = [
                 self._mark_text(invoice),
                 Text(invoice.number, style=style),
-                Text(format_date(invoice.issued_on), style=style),
-                Text(status_text(invoice), style=style),
+                Text(format_short_date(invoice.issued_on), style=style),
+                Text(status_cell(invoice), style=style),
                 Text(format_money(invoice.amount), style=style, justify="right"),
                 Text(format_money(invoice.balance), style=style, justify="right"),
-                Text(format_date(invoice.due_on), style=style),
+                Text(format_short_date(invoice.due_on), style=style),
             ]
             if self._columns_for:
                 cells.append(Text(places.get(invoice.place_id, invoice.place_id), style=style))
@@ -349,6 +353,8 @@ class InvoicesScreen(AccountScreen[InvoicesData]):
             text = _("{problem} Press m to try again.").format(problem=self._more_problem)
         elif count and self._current is not None:
             text += " " + _("{mark} current").format(mark=CURRENT)
+        if self._more_problem is None and any(i.estimated for i in self.invoices.values()):
+            text += " " + _("{mark} estimated").format(mark=ESTIMATED)
         self.query_one("#invoices-summary", Static).update(text)
 
     # --- more -----------------------------------------------------------------------------

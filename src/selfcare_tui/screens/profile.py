@@ -184,6 +184,9 @@ class ProfileScreen(AccountScreen[models.Account]):
 
     # --- saving ---------------------------------------------------------------------------
 
+    def forget_drawn(self) -> None:
+        self._loaded = None  # the form is filled again, then what was typed put back
+
     def _form(self) -> dict[str, Any]:
         def value(field: str) -> str:
             return self.query_one(f"#{widget_id(field)}", Input).value.strip()

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui.api.models import ErrorCode, FieldError, Problem
 
+from .field_messages import field_message
 from .i18n import N_, _, negotiate, speaking
 from .operations import allowed_methods
 
@@ -101,7 +102,7 @@ async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
                 str(part) for part in err["loc"] if part not in ("body", "query", "path")
             ),
             code=str(err["type"]),
-            message=str(err["msg"]),
+            message=field_message(dict(err)),
         )
         for err in exc.errors()
     ]

@@ -86,12 +86,11 @@ def restore_typed(screen: Widget, typed: Typed) -> None:
             widget.value = value
 
 
-async def redraw_screen(screen: Screen[Any]) -> None:
+async def redraw_screen(screen: Screen[Any], *, restore: bool = True) -> None:
     """Compose the screen again in the language now spoken; its set-up (on_mount) runs again,
-    and what was typed is put back."""
-    typed = typed_values(screen)
+    and what was typed is put back (unless `restore` is off: the caller puts it back later)."""
+    typed = typed_values(screen) if restore else {}
     await screen.recompose()
-    restore_typed(screen, typed)
     mount = getattr(screen, "on_mount", None)
     if mount is not None:
         result = mount()
