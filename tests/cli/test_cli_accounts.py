@@ -217,6 +217,11 @@ def test_profile_update_round_trip_and_refusals(cli: Cli) -> None:
     assert as_json(cli, "profile", "show")["email"] == "maria@example.org"  # nothing sent
     nothing = cli("profile", "update")
     assert nothing.returncode == 2 and "Nothing to change" in nothing.stderr
+    # The language of the account's invoices and notices.
+    assert as_json(cli, "profile", "update", "--language", "ro")["language"] == "ro"
+    assert "Invoices in Română" in " ".join(cli("profile", "show").stdout.split())
+    wrong = cli("profile", "update", "--language", "de")
+    assert wrong.returncode == 2 and "'en', 'ro', 'et', 'uk', 'ru'" in wrong.stderr
 
 
 def test_mandates_grant_list_revoke(cli: Cli) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, OptionList
+from textual.widgets import Button, Checkbox, Input, OptionList, Select
 
 from selfcare_tui.api import models
 from selfcare_tui.screens.profile import ProfileScreen
@@ -62,6 +62,9 @@ async def test_profile_update_round_trips(
         await retype(pilot, "phone", "+372 5999 0000")
         await retype(pilot, "home_address-street", "Pikk 12-3")
         await click(pilot, "#channel-sms")
+        pilot.app.screen.query_one("#language", Select).focus()
+        await pilot.press("enter", "down", "enter")  # English, then Română: the invoices' language
+        await pilot.pause()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "Saved." in text_of(pilot, "#profile-message"))
         assert field(pilot, "phone").value == "+372 5999 0000"
@@ -70,6 +73,7 @@ async def test_profile_update_round_trips(
     assert account.phone == "+372 5999 0000"
     assert account.home_address.street == "Pikk 12-3"
     assert account.invoice_channel is models.InvoiceChannel.sms
+    assert account.language is models.Language.ro
 
 
 async def test_a_server_refusal_is_shown_beside_the_field_and_keeps_the_form(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -158,8 +159,17 @@ def format_kwh(value: Decimal) -> str:
     return _("{amount} kWh").format(amount=format_number(value, 1))
 
 
+_YEAR_WORD = re.compile(r"\s*'[^']*'\.?$")
+"""The "р." / "г." Ukrainian and Russian write after a year: left out, since a sentence ending
+in a date would end in "р.." (the year is plain without it, as their screens write it)."""
+
+
+def _medium_date(here: Locale) -> str:
+    return _YEAR_WORD.sub("", str(here.date_formats["medium"].pattern))
+
+
 def format_date(value: dt.date) -> str:
-    return _babel_date(value, format="medium", locale=locale())
+    return _babel_date(value, format=_medium_date(locale()), locale=locale())
 
 
 def format_short_date(value: dt.date) -> str:
@@ -181,7 +191,7 @@ def format_datetime(value: dt.datetime) -> str:
     no time in this product (works, payments, tokens) is meaningful to the second."""
     here = locale()
     pattern = str(here.datetime_formats["medium"]).format(
-        here.time_formats["short"].pattern, here.date_formats["medium"].pattern
+        here.time_formats["short"].pattern, _medium_date(here)
     )
     return _babel_datetime(value.astimezone(), format=pattern, locale=here)
 

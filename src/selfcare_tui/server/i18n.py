@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -96,8 +97,15 @@ def locale() -> Locale:
     return Locale.parse(_LOCALES[_spoken.get()])
 
 
+_YEAR_WORD = re.compile(r"\s*'[^']*'\.?$")
+"""Ukrainian and Russian "р." / "г." after the year, left out as the app does: a sentence
+ending in a date would end in "р.."."""
+
+
 def format_date(value: dt.date) -> str:
-    return _babel_date(value, format="medium", locale=locale())
+    here = locale()
+    pattern = _YEAR_WORD.sub("", str(here.date_formats["medium"].pattern))
+    return _babel_date(value, format=pattern, locale=here)
 
 
 def format_number(value: Decimal | int) -> str:
