@@ -34,6 +34,7 @@ from .screens.sections import section_named, sections
 from .screens.switcher import AccountSwitcher
 from .widgets.link_panel import SectionOpened
 from .widgets.login_ended import LoginEnded
+from .widgets.palette import TranslatedPalette
 from .widgets.redraw import redraw_screen, retranslate_bindings
 from .widgets.themes import SELFCARE_THEME
 
@@ -304,12 +305,12 @@ class SelfcareApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+                TranslatedPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
     def search_themes(self) -> None:
         self.push_screen(
-            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+            TranslatedPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

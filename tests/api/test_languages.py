@@ -134,3 +134,24 @@ async def maria_in_estonian(live_server: LiveServer, invoice_number: str) -> str
         invoice = await client.invoice(FLAT_ACCOUNT, invoice_number)
     assert invoice.document is not None
     return invoice.document.sha256
+
+
+async def test_the_request_guide_and_packages_are_in_the_callers_language(
+    live_server: LiveServer,
+) -> None:
+    """Reference data the server seeds in English is shown in the caller's language; a text
+    an operator wrote (not in the catalog) would be shown as written."""
+    token = (await live_server.login("maria")).access_token
+    async with httpx.AsyncClient(base_url=f"{live_server.base_url}/api/v1") as http:
+        for language in ("ro", "uk"):
+            headers = {"Authorization": f"Bearer {token}", "Accept-Language": language}
+            types = {
+                t["code"]: t for t in (await http.get("/request-types", headers=headers)).json()
+            }
+            holder = types["change_of_holder"]
+            assert holder["name"] == said(language, "Change of contract holder")
+            labels = {f["name"]: f["label"] for f in holder["fields"]}
+            assert labels["payment_code"] == said(language, "Payment code (from the invoice)")
+            assert holder["stages"][0] == "submitted"  # a code, unchanged
+            products = {p["code"]: p for p in (await http.get("/products", headers=headers)).json()}
+            assert products["DAYNIGHT"]["name"] == said(language, "Day and night")

@@ -218,6 +218,18 @@ async def test_textuals_own_commands_speak_the_language(
         await wait_for(pilot, lambda: bool(app.screen.query("CommandInput")))
         placeholder = app.screen.query_one("CommandInput", Input).placeholder
         assert placeholder == _("Search for commands…") != "Search for commands…"
+        await pilot.press(*"zzqqxx")
+        nothing = _("No matches found")
+        assert nothing != "No matches found"
+
+        def no_matches_shown() -> bool:
+            options = app.screen.query_one("CommandList", OptionList)
+            return any(
+                nothing in str(getattr(options.get_option_at_index(i).prompt, "renderable", ""))
+                for i in range(options.option_count)
+            )
+
+        await wait_for(pilot, no_matches_shown)
 
 
 async def test_the_client_tells_the_server_the_language(

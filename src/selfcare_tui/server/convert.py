@@ -82,7 +82,7 @@ def place(p: tables.Place) -> models.Place:
 def product(p: tables.Product) -> models.Product:
     return models.Product(
         code=p.code,
-        name=p.name,
+        name=stored(p.name),
         day_price=models.Money(amount=p.day_price),
         night_price=models.Money(amount=p.night_price) if p.night_price is not None else None,
         monthly_fee=money(p.monthly_fee),
@@ -240,13 +240,19 @@ def mandate(m: tables.Mandate) -> models.Mandate:
     )
 
 
+def _document(document: dict[str, Any]) -> models.RequiredDocument:
+    return models.RequiredDocument.model_validate({**document, "name": stored(document["name"])})
+
+
 def request_type(t: tables.RequestType) -> models.RequestType:
     return models.RequestType(
         code=t.code,
-        name=t.name,
-        description=t.description,
-        fields=[models.RequestField.model_validate(f) for f in t.fields],
-        documents=[models.RequiredDocument.model_validate(d) for d in t.documents],
+        name=stored(t.name),
+        description=stored(t.description),
+        fields=[
+            models.RequestField.model_validate({**f, "label": stored(f["label"])}) for f in t.fields
+        ],
+        documents=[_document(d) for d in t.documents],
         stages=list(t.stages),
     )
 
@@ -273,11 +279,7 @@ def request(r: tables.Request, rtype: tables.RequestType) -> models.Request:
             )
             for a in r.attachments
         ],
-        missing_documents=[
-            models.RequiredDocument.model_validate(d)
-            for d in rtype.documents
-            if d["code"] not in attached
-        ],
+        missing_documents=[_document(d) for d in rtype.documents if d["code"] not in attached],
         history=[
             models.StatusChange(
                 status=models.RequestStatus(h.status), stage=h.stage, at=h.at, note=h.note

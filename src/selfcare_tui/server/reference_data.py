@@ -1,7 +1,9 @@
 """Tariff packages and the request guide every deployment starts with.
 
 They live in the database (not in code paths) so a utility can edit them; this module only
-supplies the initial rows, and never overwrites rows an operator has changed.
+supplies the initial rows, and never overwrites rows an operator has changed. Their texts are
+written in English and marked for the server's catalog (N_): the API shows them in the
+caller's language (`i18n.stored`), and an operator's own text as it was written.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import tables
+from .i18n import N_
 
 
 class ProductData(TypedDict):
@@ -48,7 +51,7 @@ class RequestTypeData(TypedDict):
 PRODUCTS: Final[tuple[ProductData, ...]] = (
     {
         "code": "UNIVERSAL",
-        "name": "Universal (single rate)",
+        "name": N_("Universal (single rate)"),
         "day_price": Decimal("0.14500"),
         "night_price": None,
         "monthly_fee": Decimal("2.49"),
@@ -56,7 +59,7 @@ PRODUCTS: Final[tuple[ProductData, ...]] = (
     },
     {
         "code": "DAYNIGHT",
-        "name": "Day and night",
+        "name": N_("Day and night"),
         "day_price": Decimal("0.16120"),
         "night_price": Decimal("0.11230"),
         "monthly_fee": Decimal("2.49"),
@@ -64,7 +67,7 @@ PRODUCTS: Final[tuple[ProductData, ...]] = (
     },
     {
         "code": "FIXED24",
-        "name": "Fixed price for 24 months",
+        "name": N_("Fixed price for 24 months"),
         "day_price": Decimal("0.15990"),
         "night_price": None,
         "monthly_fee": Decimal("4.99"),
@@ -72,7 +75,7 @@ PRODUCTS: Final[tuple[ProductData, ...]] = (
     },
     {
         "code": "SOLAR",
-        "name": "Solar (day and night, export credited)",
+        "name": N_("Solar (day and night, export credited)"),
         "day_price": Decimal("0.15490"),
         "night_price": Decimal("0.10890"),
         "monthly_fee": Decimal("3.49"),
@@ -89,22 +92,24 @@ def _doc(code: str, name: str) -> DocumentData:
     return {"code": code, "name": name}
 
 
-_OWNERSHIP = _doc("ownership_deed", "Ownership deed or lease of the property")
-_IDENTITY = _doc("identity_document", "Identity document of the applicant")
+_OWNERSHIP = _doc("ownership_deed", N_("Ownership deed or lease of the property"))
+_IDENTITY = _doc("identity_document", N_("Identity document of the applicant"))
 
 REQUEST_TYPES: Final[tuple[RequestTypeData, ...]] = (
     {
         "code": "general",
-        "name": "Written request",
-        "description": "A letter to the utility on any subject, with the signed request attached.",
+        "name": N_("Written request"),
+        "description": N_(
+            "A letter to the utility on any subject, with the signed request attached."
+        ),
         "fields": [],
-        "documents": [_doc("signed_request", "Signed request (scan or digitally signed PDF)")],
+        "documents": [_doc("signed_request", N_("Signed request (scan or digitally signed PDF)"))],
         "stages": ["registered", "in_review", "answered"],
     },
     {
         "code": "complaint",
-        "name": "Suggestion or complaint",
-        "description": "Tell us what went wrong or what we could do better.",
+        "name": N_("Suggestion or complaint"),
+        "description": N_("Tell us what went wrong or what we could do better."),
         "fields": [],
         "documents": [],
         "stages": ["registered", "investigation", "answered"],
@@ -113,57 +118,65 @@ REQUEST_TYPES: Final[tuple[RequestTypeData, ...]] = (
         # S2: identification, applicant data and the two codes from the invoice's first page
         # come first; the documents follow after the utility confirms the request.
         "code": "change_of_holder",
-        "name": "Change of contract holder",
+        "name": N_("Change of contract holder"),
         "description": (
-            "Take over the contract of a consumption place. The payment code and the customer "
-            "code are on the first page of the current holder's invoice."
+            N_(
+                "Take over the contract of a consumption place. The payment code and the customer "
+                "code are on the first page of the current holder's invoice."
+            )
         ),
         "fields": [
-            _field("eic", "Consumption place (EIC code or address)"),
-            _field("applicant_name", "Applicant's name"),
-            _field("email", "E-mail"),
-            _field("phone", "Phone"),
-            _field("payment_code", "Payment code (from the invoice)"),
-            _field("customer_code", "Customer code (from the invoice)"),
+            _field("eic", N_("Consumption place (EIC code or address)")),
+            _field("applicant_name", N_("Applicant's name")),
+            _field("email", N_("E-mail")),
+            _field("phone", N_("Phone")),
+            _field("payment_code", N_("Payment code (from the invoice)")),
+            _field("customer_code", N_("Customer code (from the invoice)")),
         ],
         "documents": [
             _OWNERSHIP,
             _IDENTITY,
-            _doc("contract_request", "Signed contract request"),
-            _doc("chosen_offer", "The chosen offer"),
+            _doc("contract_request", N_("Signed contract request")),
+            _doc("chosen_offer", N_("The chosen offer")),
         ],
         "stages": ["submitted", "confirmed", "documents_received", "contract_signed"],
     },
     {
         "code": "grid_connection",
-        "name": "Grid connection",
-        "description": "Connect a new consumption place to the grid or raise its connected power.",
+        "name": N_("Grid connection"),
+        "description": N_(
+            "Connect a new consumption place to the grid or raise its connected power."
+        ),
         "fields": [
-            _field("address", "Address of the site"),
-            _field("requested_power_kw", "Requested power (kW)"),
+            _field("address", N_("Address of the site")),
+            _field("requested_power_kw", N_("Requested power (kW)")),
         ],
-        "documents": [_doc("site_plan", "Site plan"), _OWNERSHIP, _IDENTITY],
+        "documents": [_doc("site_plan", N_("Site plan")), _OWNERSHIP, _IDENTITY],
         "stages": ["submitted", "technical_review", "connection_offer", "works", "connected"],
     },
     {
         "code": "package_change",
-        "name": "Change of electricity package",
-        "description": "Move a consumption place to another tariff package from the next month.",
-        "fields": [_field("product_code", "New package")],
+        "name": N_("Change of electricity package"),
+        "description": N_(
+            "Move a consumption place to another tariff package from the next month."
+        ),
+        "fields": [_field("product_code", N_("New package"))],
         "documents": [],
         "stages": ["submitted", "scheduled", "effective"],
     },
     {
         # S4: a flat in the city, a house in the country, a summer cottage not yet linked.
         "code": "place_link",
-        "name": "Link a consumption place",
+        "name": N_("Link a consumption place"),
         "description": (
-            "Report a consumption place of yours that is not shown here yet; once the utility "
-            "has checked it, it appears with your other places."
+            N_(
+                "Report a consumption place of yours that is not shown here yet; once the utility "
+                "has checked it, it appears with your other places."
+            )
         ),
         "fields": [
-            _field("address", "Address of the place"),
-            _field("eic", "EIC code, if known", required=False),
+            _field("address", N_("Address of the place")),
+            _field("eic", N_("EIC code, if known"), required=False),
         ],
         "documents": [],
         "stages": ["submitted", "verification", "linked"],

@@ -10,7 +10,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode, FieldError
 
 from . import tables
-from .i18n import _
+from .i18n import _, stored
 from .problems import refused
 
 PACKAGE_CHANGE = "package_change"
@@ -44,7 +44,7 @@ def check_fields(rtype: tables.RequestType, body: models.RequestCreate) -> None:
         FieldError(
             field=f"fields.{f['name']}",
             code="required",
-            message=_("{label} is required.").format(label=f["label"]),
+            message=_("{label} is required.").format(label=stored(f["label"])),
         )
         for f in rtype.fields
         if f.get("required", True) and not body.fields.get(f["name"], "").strip()
