@@ -59,10 +59,10 @@ def cli_answer(text: str) -> Decimal | None:
 @pytest.fixture(params=["en_GB", "et_EE", "ro_RO", "uk_UA", "ru_RU"])
 def language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("SELFCARE_LOCALE", request.param)
-    i18n.locale.cache_clear()
+    i18n.reset()
     yield request.param
     monkeypatch.undo()
-    i18n.locale.cache_clear()
+    i18n.reset()  # the locale and the catalog: a test after this one reads English again
 
 
 def test_the_app_and_the_command_line_take_the_same_readings(language: str) -> None:
