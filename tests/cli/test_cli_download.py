@@ -29,7 +29,7 @@ import pypdf
 import pytest
 
 from selfcare_tui.api import SelfcareClient, models
-from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT, JAAN_ACCOUNT
+from selfcare_tui.server.demo import COTTAGE_ACCOUNT, FLAT_ACCOUNT, JAAN_ACCOUNT
 from selfcare_tui.server.run import free_port
 
 from ..support.cli import Cli, cli_environment
@@ -260,13 +260,13 @@ def test_killed_server_leaves_no_partial_file_and_a_rerun_finishes(
     home = tmp_path / "home"
     home.mkdir()
     cli = Cli(cli_environment(home), home, base)
-    out = tmp_path / "acme"
-    account = ["--account", BUSINESS_ACCOUNT]
+    out = tmp_path / "maria"
+    account = ["--account", FLAT_ACCOUNT]  # 36 invoices: enough to stop twice midway
 
     with server_process(database, port) as server:
-        total = len(api_invoices(base, "acme", BUSINESS_ACCOUNT))
-        assert total == 288
-        cli.login("acme")
+        total = len(api_invoices(base, "maria", FLAT_ACCOUNT))
+        assert total == 36
+        cli.login("maria")
         command = [*SELFCARE, "invoices", "download", *account]
         command += ["--out", str(out), "--concurrency", "1"]
 
@@ -303,10 +303,10 @@ def test_killed_server_leaves_no_partial_file_and_a_rerun_finishes(
     assert interrupted + 3 <= len(survivors) < total
 
     with server_process(database, port):  # the same database and port: a restart
-        assert_server_copies(base, "acme", survivors)
+        assert_server_copies(base, "maria", survivors)
         code, summary, stderr = download(cli, out, *account)
         assert code == 0, stderr
         assert len(summary["downloaded"]) + len(summary["skipped"]) == total
         assert sorted(Path(p) for p in summary["skipped"]) == survivors
         assert len(list(out.glob("*.pdf"))) == total and leftovers(out) == []
-        assert_listed_copies(base, "acme", BUSINESS_ACCOUNT, sorted(out.glob("*.pdf")))
+        assert_listed_copies(base, "maria", FLAT_ACCOUNT, sorted(out.glob("*.pdf")))
