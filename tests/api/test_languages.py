@@ -3,7 +3,6 @@ codes stay as they are. An account's PDFs are in the account's language, whoever
 
 from __future__ import annotations
 
-import gettext
 from pathlib import Path
 
 import httpx
@@ -14,18 +13,12 @@ from selfcare_tui.api import SelfcareClient
 from selfcare_tui.api.errors import NotFound, RuleViolation
 from selfcare_tui.api.models import ErrorCode, InvoiceChannel, Language, ProfileUpdate
 from selfcare_tui.server.demo import FLAT_ACCOUNT
-from selfcare_tui.server.i18n import DOMAIN, LOCALE_DIR, negotiate
+from selfcare_tui.server.i18n import negotiate
 
+from ..support.languages import server_said
 from ..support.live_server import LiveServer
 
 pytestmark = pytest.mark.anyio
-
-
-def said(language: str, message: str) -> str:
-    """The server catalog's translation, which must not be the English."""
-    translated = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language]).gettext(message)
-    assert translated != message, (language, message)
-    return translated
 
 
 @pytest.mark.parametrize(
@@ -61,8 +54,8 @@ async def test_a_refusal_is_in_the_callers_language_its_code_unchanged(
             )
             problem = answer.json()
             assert answer.status_code == 404 and problem["code"] == "not_found"
-            assert problem["title"] == said(language, "Not Found")
-            assert problem["detail"] == said(language, "No such invoice.")
+            assert problem["title"] == server_said(language, "Not Found")
+            assert problem["detail"] == server_said(language, "No such invoice.")
             assert answer.headers["Content-Language"] == language
             assert "Accept-Language" in answer.headers["Vary"]
         english = await http.get(url, headers={"Authorization": f"Bearer {token}"})
@@ -70,17 +63,19 @@ async def test_a_refusal_is_in_the_callers_language_its_code_unchanged(
         assert english.headers["Content-Language"] == "en"
         unauthenticated = await http.get(url, headers={"Accept-Language": "et"})
         assert unauthenticated.json()["code"] == "unauthenticated"
-        assert unauthenticated.json()["title"] == said("et", "Unauthorized")
+        assert unauthenticated.json()["title"] == server_said("et", "Unauthorized")
         invalid = await http.post(
             f"{live_server.base_url}/api/v1/auth/token",
             json={"username": 5},
             headers={"Accept-Language": "uk"},
         )
         assert invalid.status_code == 422 and invalid.json()["code"] == "validation_error"
-        assert invalid.json()["detail"].startswith(said("uk", "Invalid value for: {names}.")[:8])
+        assert invalid.json()["detail"].startswith(
+            server_said("uk", "Invalid value for: {names}.")[:8]
+        )
         messages = {e["field"]: (e["code"], e["message"]) for e in invalid.json()["errors"]}
-        assert messages["username"] == ("string_type", said("uk", "Must be text."))
-        assert messages["password"] == ("missing", said("uk", "Required."))
+        assert messages["username"] == ("string_type", server_said("uk", "Must be text."))
+        assert messages["password"] == ("missing", server_said("uk", "Required."))
 
 
 async def test_the_client_names_the_users_language_to_the_server(
@@ -93,15 +88,17 @@ async def test_the_client_names_the_users_language_to_the_server(
     ) as client:
         with pytest.raises(NotFound) as russian:
             await client.invoice(FLAT_ACCOUNT, "NO-SUCH-INVOICE")
-        assert russian.value.message == said("ru", "No such invoice.")
+        assert russian.value.message == server_said("ru", "No such invoice.")
         spoken[0] = "ro"  # the user changed the language: the next request says so
         with pytest.raises(RuleViolation) as romanian:
             await client.update_profile(
                 FLAT_ACCOUNT, ProfileUpdate(phone=None, invoice_channel=InvoiceChannel.sms)
             )
         assert romanian.value.code is ErrorCode.contact_missing
-        assert romanian.value.message == said("ro", "Invoices by SMS need a phone number.")
-        assert romanian.value.field_messages() == {"phone": said("ro", "Give a phone number.")}
+        assert romanian.value.message == server_said("ro", "Invoices by SMS need a phone number.")
+        assert romanian.value.field_messages() == {
+            "phone": server_said("ro", "Give a phone number.")
+        }
 
 
 async def test_an_accounts_pdfs_are_in_its_language_whoever_reads_them(
@@ -120,7 +117,7 @@ async def test_an_accounts_pdfs_are_in_its_language_whoever_reads_them(
     text = PdfReader(romanian).pages[0].extract_text()
     with_english_header = PdfReader(english).pages[0].extract_text()
     assert "Payment reference" in with_english_header
-    assert said("ro", "Payment reference") in text and "Payment reference" not in text
+    assert server_said("ro", "Payment reference") in text and "Payment reference" not in text
     assert listed.document is not None and listed.document.sha256 == info.sha256
     assert (await maria_in_estonian(live_server, invoice.number)) == info.sha256
 
@@ -149,9 +146,11 @@ async def test_the_request_guide_and_packages_are_in_the_callers_language(
                 t["code"]: t for t in (await http.get("/request-types", headers=headers)).json()
             }
             holder = types["change_of_holder"]
-            assert holder["name"] == said(language, "Change of contract holder")
+            assert holder["name"] == server_said(language, "Change of contract holder")
             labels = {f["name"]: f["label"] for f in holder["fields"]}
-            assert labels["payment_code"] == said(language, "Payment code (from the invoice)")
+            assert labels["payment_code"] == server_said(
+                language, "Payment code (from the invoice)"
+            )
             assert holder["stages"][0] == "submitted"  # a code, unchanged
             products = {p["code"]: p for p in (await http.get("/products", headers=headers)).json()}
-            assert products["DAYNIGHT"]["name"] == said(language, "Day and night")
+            assert products["DAYNIGHT"]["name"] == server_said(language, "Day and night")

@@ -4,32 +4,14 @@ errors and the server's refusals all in the language asked for, the codes as the
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 
 import pytest
 from babel.dates import format_date
 
-from selfcare_tui.i18n import DOMAIN, locale_dir
-from selfcare_tui.server import i18n as server_i18n
-
 from ..support.cli import Cli
+from ..support.languages import app_said, server_said
 
 LOCALES = {"et": "et_EE", "ru": "ru_RU"}
-
-
-def app_said(language: str, message: str) -> str:
-    translated = gettext.translation(DOMAIN, locale_dir(), languages=[language]).gettext(message)
-    assert translated != message, (language, message)
-    return translated
-
-
-def server_said(language: str, message: str) -> str:
-    translation = gettext.translation(
-        server_i18n.DOMAIN, server_i18n.LOCALE_DIR, languages=[language]
-    )
-    translated = translation.gettext(message)
-    assert translated != message, (language, message)
-    return translated
 
 
 @pytest.mark.parametrize("language", ["et", "ru"])

@@ -10,11 +10,14 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from selfcare_tui.screens.invoices import InvoicesScreen
-
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
-from ..support.tui_helpers import overview_shown, ready_app_for_snapshot, wait_for
+from ..support.tui_helpers import (
+    invoices_loaded,
+    overview_shown,
+    ready_app_for_snapshot,
+    wait_for,
+)
 
 SnapCompare = Callable[..., bool]
 
@@ -26,15 +29,7 @@ def test_invoices_snapshot(
         await overview_shown(pilot)
         await pilot.press("g", "i")
 
-        def loaded() -> bool:
-            screen = pilot.app.screen
-            return (
-                isinstance(screen, InvoicesScreen)
-                and screen.pages_loaded > 0
-                and not screen.query_one("#body").loading
-            )
-
-        await wait_for(pilot, loaded)
+        await wait_for(pilot, lambda: invoices_loaded(pilot))
 
     app = ready_app_for_snapshot(live_server.base_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=invoices_open)

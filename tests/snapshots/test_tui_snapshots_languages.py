@@ -13,11 +13,15 @@ from textual.pilot import Pilot
 
 from selfcare_tui import i18n
 from selfcare_tui.screens.goto import GoToMenu
-from selfcare_tui.screens.invoices import InvoicesScreen
 
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
-from ..support.tui_helpers import overview_shown, ready_app_for_snapshot, wait_for
+from ..support.tui_helpers import (
+    invoices_loaded,
+    overview_shown,
+    ready_app_for_snapshot,
+    wait_for,
+)
 
 SnapCompare = Callable[..., bool]
 LANGUAGES = ["ro", "uk"]
@@ -38,15 +42,7 @@ async def invoices(pilot: Pilot[None]) -> None:
     await overview_shown(pilot)
     await pilot.press("g", "i")
 
-    def loaded() -> bool:
-        screen = pilot.app.screen
-        return (
-            isinstance(screen, InvoicesScreen)
-            and screen.pages_loaded > 0
-            and not screen.query_one("#body").loading
-        )
-
-    await wait_for(pilot, loaded)
+    await wait_for(pilot, lambda: invoices_loaded(pilot))
 
 
 async def go_to_menu(pilot: Pilot[None]) -> None:

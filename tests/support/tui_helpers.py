@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import _
+from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.session import password_session
@@ -65,6 +66,16 @@ def overview_loaded(pilot: Pilot[None], account: str | None = None) -> bool:
     money = str(screen.query_one("#money", Static).content)
     balance = _("Balance: {amount}").split("{amount}")[0].strip()  # in the language spoken
     return balance in money and not screen.query_one("#body").loading
+
+
+def invoices_loaded(pilot: Pilot[None]) -> bool:
+    """The invoices screen shows its first page (in any language)."""
+    screen = pilot.app.screen
+    return (
+        isinstance(screen, InvoicesScreen)
+        and screen.pages_loaded > 0
+        and not screen.query_one("#body").loading
+    )
 
 
 async def overview_shown(pilot: Pilot[None], account: str | None = None) -> None:

@@ -5,27 +5,27 @@ chosen, and "Change language" redrawing the app keeping what was typed."""
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList
 
 from selfcare_tui import config, i18n
 from selfcare_tui.api import SelfcareClient, models
+from selfcare_tui.api.errors import NotFound
 from selfcare_tui.i18n import _, format_date, format_money, format_short_date
-from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.language import LanguagePicker
 from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.screens.profile import ProfileScreen
-from selfcare_tui.server import i18n as server_i18n
 from selfcare_tui.server.demo import FLAT_ACCOUNT
+from selfcare_tui.session import client_for
 
 from ..support.keyring_backends import MemoryKeyring
+from ..support.languages import server_said
 from ..support.live_server import LiveServer
-from ..support.tui_helpers import overview_shown, ready_app, wait_for
+from ..support.tui_helpers import invoices_loaded, overview_shown, ready_app, text_of, wait_for
 from ..support.tui_readings import WINDOW_DAY, open_readings, type_into
 
 pytestmark = pytest.mark.anyio
@@ -40,30 +40,9 @@ def speak() -> Iterator[None]:
     i18n.choose_language(None)
 
 
-def shown(pilot: Pilot[None], selector: str) -> str:
-    return str(pilot.app.screen.query_one(selector, Static).content)
-
-
-def server_said(language: str, message: str) -> str:
-    translated = gettext.translation(
-        server_i18n.DOMAIN, server_i18n.LOCALE_DIR, languages=[language]
-    ).gettext(message)
-    assert translated != message
-    return translated
-
-
 def headers(pilot: Pilot[None]) -> list[str]:
     table = pilot.app.screen.query_one("#invoices", DataTable)
     return [str(column.label) for column in table.columns.values()]
-
-
-def invoices_loaded(pilot: Pilot[None]) -> bool:
-    screen = pilot.app.screen
-    return (
-        isinstance(screen, InvoicesScreen)
-        and screen.pages_loaded > 0
-        and not screen.query_one("#body").loading
-    )
 
 
 def footer_words(pilot: Pilot[None]) -> set[str]:
@@ -90,7 +69,7 @@ async def test_overview_invoices_and_readings_speak_the_language(
     async with app.run_test(size=SIZE) as pilot:
         await overview_shown(pilot)
         assert isinstance(app.screen, OverviewScreen)
-        money = shown(pilot, "#money")
+        money = text_of(pilot, "#money")
         assert balance_word in money and format_money(account.balance) in money
         assert "," in format_money(account.balance)  # the locale's decimal comma
         assert _("Refresh") in footer_words(pilot) and "Refresh" not in footer_words(pilot)
@@ -105,7 +84,7 @@ async def test_overview_invoices_and_readings_speak_the_language(
 
         await pilot.press("g", "o")  # back to the overview, where open_readings starts
         await open_readings(pilot)
-        window = shown(pilot, "#window-state")
+        window = text_of(pilot, "#window-state")
         opened = _("The reading window is open until {closes}: send your readings now.")
         assert window == opened.format(closes=format_date(dt.date(2026, 12, 3)))
         assert "reading window" not in window and "3 Dec" not in window
@@ -138,7 +117,7 @@ async def test_a_reading_typed_as_estonian_writes_numbers_is_sent(
             recorded = _("Reading of {day} recorded. Estimated use since the last reading:")
             await wait_for(
                 pilot,
-                lambda: recorded.split("{day}")[0] in shown(pilot, f"#result-{meter.id}"),
+                lambda: recorded.split("{day}")[0] in text_of(pilot, f"#result-{meter.id}"),
             )
         stored = [
             r
@@ -169,7 +148,7 @@ async def test_a_server_refusal_reaches_the_screen_in_the_language_chosen(
         app.screen.query_one("#channel-sms").value = True  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         refusal = server_said("ro", "Give a phone number.")
-        await wait_for(pilot, lambda: refusal in shown(pilot, "#phone-error"))
+        await wait_for(pilot, lambda: refusal in text_of(pilot, "#phone-error"))
         assert app.screen.query_one("#phone", Input).value == ""  # nothing typed is lost
 
 
@@ -236,16 +215,14 @@ async def test_the_client_tells_the_server_the_language(
     live_server: LiveServer, speak: None
 ) -> None:
     """The session's client names the language at every request, also after a change."""
-    from selfcare_tui.session import client_for
-
     maria = await live_server.login("maria")
     client: SelfcareClient = client_for(live_server.base_url, access_token=maria.access_token)
     async with client:
         i18n.choose_language("et")
-        with pytest.raises(Exception) as estonian:
+        with pytest.raises(NotFound) as estonian:
             await client.invoice(FLAT_ACCOUNT, "NO-SUCH")
         i18n.choose_language("ru")
-        with pytest.raises(Exception) as russian:
+        with pytest.raises(NotFound) as russian:
             await client.invoice(FLAT_ACCOUNT, "NO-SUCH")
     assert str(estonian.value) == server_said("et", "No such invoice.")
     assert str(russian.value) == server_said("ru", "No such invoice.")

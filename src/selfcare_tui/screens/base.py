@@ -62,8 +62,7 @@ class AccountScreen(Screen[None], Generic[Data]):
         self.stale_language = False
         """Set when the language changed while the screen was not shown: redrawn on return."""
         self._typed_after_load: Typed | None = None
-        self.redrawing = False
-        """True from a redraw until its load showed the data: the load is the last one's."""
+        """What was typed before a redraw, put back once the load showed its data."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,12 +110,16 @@ class AccountScreen(Screen[None], Generic[Data]):
         self.sub_title = f"{account.number} · {account.name}"
         self.action_reload()
 
+    @property
+    def redrawing(self) -> bool:
+        """From a redraw until its load showed the data: the load is the last one's."""
+        return self._typed_after_load is not None
+
     async def redraw(self) -> None:
         """Compose again in the language now spoken, loading the account again; what was typed
-        is put back now and once more after the load shows its data (which refills forms)."""
+        is put back after the load shows its data (which refills forms)."""
         self.stale_language = False
         self._typed_after_load = typed_values(self)
-        self.redrawing = True
         self.forget_drawn()
         await redraw_screen(self, restore=False)
 
@@ -129,7 +132,6 @@ class AccountScreen(Screen[None], Generic[Data]):
         if self._typed_after_load is not None:
             restore_typed(self, self._typed_after_load)
             self._typed_after_load = None
-        self.redrawing = False
 
     def action_reload(self) -> None:
         if self.account is not None:

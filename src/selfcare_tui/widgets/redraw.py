@@ -89,11 +89,12 @@ def restore_typed(screen: Widget, typed: Typed) -> None:
 async def redraw_screen(screen: Screen[Any], *, restore: bool = True) -> None:
     """Compose the screen again in the language now spoken; its set-up (on_mount) runs again,
     and what was typed is put back (unless `restore` is off: the caller puts it back later)."""
-    typed = typed_values(screen) if restore else {}
+    typed = typed_values(screen) if restore else None
     await screen.recompose()
     mount = getattr(screen, "on_mount", None)
     if mount is not None:
         result = mount()
         if inspect.isawaitable(result):
             await result
-    restore_typed(screen, typed)
+    if typed is not None:
+        restore_typed(screen, typed)
