@@ -334,6 +334,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("request", VIEW, lambda c, a, _: c.request(a.number, a.request_id)),
     Endpoint("iter_requests", VIEW, lambda c, a, _: drain(c.iter_requests(a.number))),
     Endpoint("mandates", VIEW, lambda c, a, _: c.mandates(a.number), owner_only=True),
+    Endpoint("access_log_page", VIEW, lambda c, a, _: c.access_log_page(a.number), owner_only=True),
     Endpoint(
         "grant_mandate",
         VIEW,
@@ -500,6 +501,122 @@ def test_the_matrix_covers_every_account_scoped_client_method() -> None:
     }
     # iter_invoices and find_payments are the same requests as invoices_page and iter_payments.
     assert scoped - {"iter_invoices", "find_payments"} == {e.name for e in ENDPOINTS}
+
+
+# --- the back office ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskIds:
+    """Real items of the queues: a submitted request, an open outage report, a work."""
+
+    request_id: str
+    report_reference: str
+    work_id: str
+
+
+@pytest.fixture(scope="module")
+async def desk_ids(world: World) -> DeskIds:
+    async with world.client("maria") as maria, world.client("acme") as acme:
+        draft = await maria.create_request(
+            FLAT_ACCOUNT, models.RequestCreate(type_code="complaint", subject="For the desk")
+        )
+        await maria.submit_request(FLAT_ACCOUNT, draft.id)
+        report = await anext(acme.iter_outage_reports(BUSINESS_ACCOUNT))
+        work = await anext(acme.iter_public_works())
+    return DeskIds(draft.id, report.reference, work.id)
+
+
+DeskCall = Callable[[SelfcareClient, DeskIds], Awaitable[object]]
+STALE = 0
+"""No item has version 0: an agent's change is refused as stale (412), so the matrix changes
+nothing, while every other caller must be stopped before the version is even looked at."""
+_WORK = models.WorkCreate(
+    kind=models.WorkKind.planned,
+    area="AREA-MATRIX",
+    description="A work in an area where nobody lives",
+    starts_at=NOW + dt.timedelta(days=400),
+    ends_at=NOW + dt.timedelta(days=401),
+)
+DESK_ENDPOINTS: dict[str, DeskCall] = {
+    "queue_counts": lambda c, d: c.queue_counts(),
+    "request_queue": lambda c, d: c.request_queue(limit=5),
+    "desk_request": lambda c, d: c.desk_request(d.request_id),
+    "take_request": lambda c, d: c.take_request(d.request_id, STALE),
+    "move_request": lambda c, d: c.move_request(d.request_id, STALE, "investigation"),
+    "message_request": lambda c, d: c.message_request(d.request_id, STALE, "Hello"),
+    "ask_for_document": lambda c, d: c.ask_for_document(d.request_id, STALE, "other"),
+    "resolve_request": lambda c, d: c.resolve_request(
+        d.request_id, STALE, models.RequestOutcome.rejected, "No"
+    ),
+    "outage_report_queue": lambda c, d: c.outage_report_queue(limit=5),
+    "desk_outage_report": lambda c, d: c.desk_outage_report(d.report_reference),
+    "take_outage_report": lambda c, d: c.take_outage_report(d.report_reference, STALE),
+    "acknowledge_outage_report": lambda c, d: c.acknowledge_outage_report(
+        d.report_reference, STALE
+    ),
+    "link_outage_report": lambda c, d: c.link_outage_report(d.report_reference, STALE, d.work_id),
+    "resolve_outage_report": lambda c, d: c.resolve_outage_report(
+        d.report_reference, STALE, "Fixed"
+    ),
+    "publish_work": lambda c, d: c.publish_work(_WORK, idempotency_key="matrix-work"),
+    "desk_work": lambda c, d: c.desk_work(d.work_id),
+    "change_work": lambda c, d: c.change_work(
+        d.work_id, STALE, models.WorkChange(description="Changed")
+    ),
+    "end_work": lambda c, d: c.end_work(d.work_id, STALE),
+    "search_customers": lambda c, d: c.search_customers("Tamm"),
+    "audit_page": lambda c, d: c.audit_page(limit=5),
+}
+DESK_CALLERS = {
+    "maria": Refusal(NotFound, ErrorCode.not_found, "Not Found"),
+    "jaan": Refusal(NotFound, ErrorCode.not_found, "Not Found"),
+    None: UNAUTHENTICATED,
+    "agent": None,
+}
+"""A customer, a delegate, no login, and the agent: only the agent gets through."""
+
+
+@pytest.mark.parametrize(
+    ("name", "username"),
+    [
+        pytest.param(name, username, id=f"{name}-{username or 'anonymous'}")
+        for name in DESK_ENDPOINTS
+        for username in DESK_CALLERS
+    ],
+)
+async def test_the_back_office_matrix(
+    world: World, desk_ids: DeskIds, name: str, username: str | None
+) -> None:
+    """Every back-office client method against every kind of caller. The agent's changes are
+    based on a version no item has, so they get through authorization and stop there (412),
+    or at the item not taken yet (409)."""
+    refusal = DESK_CALLERS[username]
+    async with world.client(username) as client:
+        if refusal is None:
+            try:
+                await DESK_ENDPOINTS[name](client, desk_ids)
+            except RuleViolation as stale:
+                assert stale.code in {ErrorCode.version_mismatch, ErrorCode.item_not_taken}
+            return
+        with pytest.raises(ApiError) as refused:
+            await DESK_ENDPOINTS[name](client, desk_ids)
+    assert (type(refused.value), refused.value.code) == (refusal.error, refusal.code)
+    if refusal.detail is not None:
+        assert refused.value.message == refusal.detail
+
+
+def test_the_back_office_matrix_covers_every_back_office_client_method() -> None:
+    import inspect
+
+    desk = {
+        name
+        for name, method in vars(SelfcareClient).items()
+        if callable(method)
+        and not name.startswith("_")
+        and "/backoffice" in inspect.getsource(method)
+    }
+    assert desk == set(DESK_ENDPOINTS)
 
 
 # --- the rules one by one ----------------------------------------------------------------------

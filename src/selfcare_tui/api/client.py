@@ -180,9 +180,12 @@ class SelfcareClient:
         data: Any = None,
         idempotency_key: str | None = None,
         authenticated: bool = True,
+        version: int | None = None,
     ) -> httpx.Response:
         retry = method in ("GET", "HEAD") or idempotency_key is not None
         headers = self._headers()
+        if version is not None:  # a back-office change, based on the item as it was read
+            headers["If-Match"] = f'"{version}"'
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         refreshed = False
@@ -613,6 +616,204 @@ class SelfcareClient:
     async def revoke_mandate(self, number: str, mandate_id: str) -> m.Mandate:
         response = await self._send("DELETE", f"/accounts/{number}/mandates/{mandate_id}")
         return m.Mandate.model_validate_json(response.content)
+
+    async def access_log_page(
+        self, number: str, *, cursor: str | None = None, limit: int = 50
+    ) -> m.Page[m.AccessLogEntry]:
+        """Who from the utility opened the account, and when (the holder's view)."""
+        params: Params = {"cursor": cursor, "limit": limit}
+        return await self._page(f"/accounts/{number}/access-log", m.AccessLogEntry, params)
+
+    # --- the utility's side: support agents only ------------------------------------------
+
+    async def queue_counts(self) -> m.QueueCounts:
+        return await self._get("/backoffice/queues", m.QueueCounts)
+
+    async def request_queue(
+        self,
+        *,
+        status: m.RequestStatus | None = None,
+        type_code: str | None = None,
+        stage: str | None = None,
+        area: str | None = None,
+        place_id: str | None = None,
+        older_than_days: int | None = None,
+        taken: m.TakenFilter = m.TakenFilter.any,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> m.Page[m.DeskRequest]:
+        """One page of the requests queue, oldest first; open requests unless `status`."""
+        params = {
+            "status": status.value if status else None,
+            "type_code": type_code,
+            "stage": stage,
+            "area": area,
+            "place_id": place_id,
+            "older_than_days": older_than_days,
+            "taken": taken.value,
+            "cursor": cursor,
+            "limit": limit,
+        }
+        return await self._page("/backoffice/requests", m.DeskRequest, params)
+
+    async def desk_request(self, request_id: str) -> m.DeskRequest:
+        return await self._get(f"/backoffice/requests/{request_id}", m.DeskRequest)
+
+    async def _desk_change(
+        self, path: str, model: type[M], version: int, body: BaseModel | None = None
+    ) -> M:
+        response = await self._send(
+            "POST",
+            path,
+            json=None if body is None else body.model_dump(mode="json"),
+            version=version,
+        )
+        return model.model_validate_json(response.content)
+
+    async def take_request(self, request_id: str, version: int) -> m.DeskRequest:
+        """Take the request as it was at `version`; another agent's hold is a RuleViolation
+        `item_taken` naming them, a change since then `version_mismatch`."""
+        return await self._desk_change(
+            f"/backoffice/requests/{request_id}/take", m.DeskRequest, version
+        )
+
+    async def move_request(
+        self, request_id: str, version: int, stage: str, note: str | None = None
+    ) -> m.DeskRequest:
+        return await self._desk_change(
+            f"/backoffice/requests/{request_id}/stage",
+            m.DeskRequest,
+            version,
+            m.StageMove(stage=stage, note=note),
+        )
+
+    async def message_request(self, request_id: str, version: int, text: str) -> m.DeskRequest:
+        return await self._desk_change(
+            f"/backoffice/requests/{request_id}/messages",
+            m.DeskRequest,
+            version,
+            m.DeskMessage(text=text),
+        )
+
+    async def ask_for_document(
+        self, request_id: str, version: int, document_code: str, note: str | None = None
+    ) -> m.DeskRequest:
+        return await self._desk_change(
+            f"/backoffice/requests/{request_id}/document-requests",
+            m.DeskRequest,
+            version,
+            m.DocumentAsk(document_code=document_code, note=note),
+        )
+
+    async def resolve_request(
+        self, request_id: str, version: int, outcome: m.RequestOutcome, note: str
+    ) -> m.DeskRequest:
+        return await self._desk_change(
+            f"/backoffice/requests/{request_id}/resolution",
+            m.DeskRequest,
+            version,
+            m.RequestResolution(outcome=outcome, note=note),
+        )
+
+    async def outage_report_queue(
+        self,
+        *,
+        status: m.OutageReportStatus | None = None,
+        area: str | None = None,
+        taken: m.TakenFilter = m.TakenFilter.any,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> m.Page[m.DeskOutageReport]:
+        """One page of the outage reports queue, oldest first; open and acknowledged ones
+        unless `status`."""
+        params = {
+            "status": status.value if status else None,
+            "area": area,
+            "taken": taken.value,
+            "cursor": cursor,
+            "limit": limit,
+        }
+        return await self._page("/backoffice/outage-reports", m.DeskOutageReport, params)
+
+    async def desk_outage_report(self, reference: str) -> m.DeskOutageReport:
+        return await self._get(f"/backoffice/outage-reports/{reference}", m.DeskOutageReport)
+
+    async def take_outage_report(self, reference: str, version: int) -> m.DeskOutageReport:
+        return await self._desk_change(
+            f"/backoffice/outage-reports/{reference}/take", m.DeskOutageReport, version
+        )
+
+    async def acknowledge_outage_report(self, reference: str, version: int) -> m.DeskOutageReport:
+        return await self._desk_change(
+            f"/backoffice/outage-reports/{reference}/acknowledge", m.DeskOutageReport, version
+        )
+
+    async def link_outage_report(
+        self, reference: str, version: int, work_id: str
+    ) -> m.DeskOutageReport:
+        return await self._desk_change(
+            f"/backoffice/outage-reports/{reference}/work",
+            m.DeskOutageReport,
+            version,
+            m.OutageLink(work_id=work_id),
+        )
+
+    async def resolve_outage_report(
+        self, reference: str, version: int, note: str
+    ) -> m.DeskOutageReport:
+        return await self._desk_change(
+            f"/backoffice/outage-reports/{reference}/resolution",
+            m.DeskOutageReport,
+            version,
+            m.OutageResolution(note=note),
+        )
+
+    async def publish_work(
+        self, work: m.WorkCreate, *, idempotency_key: str | None = None
+    ) -> m.DeskWork:
+        return await self._create("/backoffice/works", work, m.DeskWork, idempotency_key)
+
+    async def desk_work(self, work_id: str) -> m.DeskWork:
+        return await self._get(f"/backoffice/works/{work_id}", m.DeskWork)
+
+    async def change_work(self, work_id: str, version: int, change: m.WorkChange) -> m.DeskWork:
+        response = await self._send(
+            "PATCH",
+            f"/backoffice/works/{work_id}",
+            json=change.model_dump(mode="json", exclude_unset=True),
+            version=version,
+        )
+        return m.DeskWork.model_validate_json(response.content)
+
+    async def end_work(self, work_id: str, version: int) -> m.DeskWork:
+        return await self._desk_change(f"/backoffice/works/{work_id}/end", m.DeskWork, version)
+
+    async def search_customers(self, query: str, *, limit: int = 50) -> list[m.CustomerMatch]:
+        params: Params = {"q": query, "limit": limit}
+        return await self._list("/backoffice/customers", m.CustomerMatch, params)
+
+    async def audit_page(
+        self,
+        *,
+        account_number: str | None = None,
+        agent_username: str | None = None,
+        operation: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> m.Page[m.AuditRecord]:
+        """One page of the audit log, newest first."""
+        params = {
+            "account_number": account_number,
+            "agent_username": agent_username,
+            "operation": operation,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+            "cursor": cursor,
+            "limit": limit,
+        }
+        return await self._page("/backoffice/audit", m.AuditRecord, params)
 
     # --- without login --------------------------------------------------------------------
 

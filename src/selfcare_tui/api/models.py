@@ -251,6 +251,24 @@ class ErrorCode(StrEnum):
     nothing_to_pay = "nothing_to_pay"
     invoice_not_payable = "invoice_not_payable"
     payment_session_closed = "payment_session_closed"
+    # the utility's side (back office)
+    precondition_required = "precondition_required"
+    """A back-office change without If-Match: send the version (ETag) the change is based on."""
+    version_mismatch = "version_mismatch"
+    """The item changed since that version: read it again, then decide."""
+    item_taken = "item_taken"
+    """Another agent has taken the item; `blocking` names them."""
+    item_not_taken = "item_not_taken"
+    unknown_stage = "unknown_stage"
+    stage_not_allowed = "stage_not_allowed"
+    request_not_submitted = "request_not_submitted"
+    request_closed = "request_closed"
+    report_not_open = "report_not_open"
+    report_closed = "report_closed"
+    unknown_work = "unknown_work"
+    work_not_in_area = "work_not_in_area"
+    work_window_invalid = "work_window_invalid"
+    work_ended = "work_ended"
 
 
 class FieldError(ApiModel):
@@ -773,6 +791,10 @@ class OutageReport(ApiModel):
     description: str
     status: OutageReportStatus
     created_at: AwareDatetime
+    work_id: str | None = None
+    """The work the utility found behind the fault, once it has linked one."""
+    note: str | None = None
+    """The utility's word on the report: what was found and done, once resolved."""
 
 
 class OutageEligibility(ApiModel):
@@ -818,11 +840,26 @@ class RequestStatus(StrEnum):
     rejected = "rejected"
 
 
+class HistoryKind(StrEnum):
+    """What an entry of a request's history records."""
+
+    status = "status"
+    """The request moved: a new status or stage, with the utility's note if any."""
+    message = "message"
+    """The utility wrote to the customer."""
+    document_requested = "document_requested"
+    """The utility asked for a document (`document_code`); the customer may attach it now."""
+    document_added = "document_added"
+    """The customer attached a document the utility had asked for."""
+
+
 class StatusChange(ApiModel):
     status: RequestStatus
     stage: str | None
     at: AwareDatetime
     note: str | None
+    kind: HistoryKind = HistoryKind.status
+    document_code: str | None = None
 
 
 class Attachment(ApiModel):
@@ -861,6 +898,9 @@ class Request(ApiModel):
     missing_documents: list[RequiredDocument]
     history: list[StatusChange]
     created_at: AwareDatetime
+    requested_documents: list[RequiredDocument] = Field(default_factory=list)
+    """Documents the utility asked for and the customer has not attached yet: these may be
+    attached although the request is no longer a draft."""
 
 
 # --- mandates --------------------------------------------------------------------------
@@ -880,6 +920,144 @@ class Mandate(ApiModel):
     expires_at: AwareDatetime
     revoked: bool
     created_at: AwareDatetime
+
+
+# --- the utility's side: support agents' back office ------------------------------------
+
+
+class AccessLogEntry(ApiModel):
+    """One time someone from the utility opened or changed the account (shown to its holder)."""
+
+    at: AwareDatetime
+    agent_name: str
+    operation: str | None
+    """The operation id of the published contract (`list_invoices`), when known."""
+    summary: str
+    """What was done, in words, in the reader's language."""
+
+
+class AuditRecord(ApiModel):
+    """One back-office or account access by a support agent."""
+
+    id: str
+    at: AwareDatetime
+    agent_username: str
+    agent_name: str
+    account_number: str | None
+    operation: str | None
+    action: str
+    """The method and path that was called."""
+
+
+class Holder(ApiModel):
+    """The agent who has taken a queue item."""
+
+    username: str
+    display_name: str
+
+
+class DeskRequest(Request):
+    """A customer's request as the utility's queue shows it."""
+
+    account_number: str
+    account_name: str
+    area: str | None
+    version: int
+    """Also sent as the ETag; a change must name it in If-Match."""
+    holder: Holder | None
+
+
+class DeskOutageReport(OutageReport):
+    account_number: str
+    account_name: str
+    area: str
+    contact_phone: str | None
+    version: int
+    holder: Holder | None
+
+
+class DeskWork(Work):
+    version: int
+
+
+class TakenFilter(StrEnum):
+    """Whose items a queue lists."""
+
+    any = "any"
+    mine = "mine"
+    untaken = "untaken"
+
+
+class QueueCounts(ApiModel):
+    """How much waits in each work queue."""
+
+    requests_open: int
+    requests_untaken: int
+    requests_mine: int
+    requests_by_type: dict[str, int]
+    requests_by_stage: dict[str, int]
+    outage_reports_open: int
+    outage_reports_in_progress: int
+    outage_reports_mine: int
+
+
+class StageMove(ApiModel):
+    stage: Identifier
+    note: Paragraphs | None = Field(default=None, max_length=2000)
+
+
+class DeskMessage(ApiModel):
+    text: Paragraphs = Field(min_length=1, max_length=4000)
+
+
+class DocumentAsk(ApiModel):
+    document_code: Identifier
+    note: Paragraphs | None = Field(default=None, max_length=2000)
+
+
+class RequestOutcome(StrEnum):
+    completed = "completed"
+    rejected = "rejected"
+
+
+class RequestResolution(ApiModel):
+    outcome: RequestOutcome
+    note: Paragraphs = Field(min_length=1, max_length=4000)
+
+
+class OutageLink(ApiModel):
+    work_id: Identifier
+
+
+class OutageResolution(ApiModel):
+    note: Paragraphs = Field(min_length=1, max_length=4000)
+
+
+class WorkCreate(ApiModel):
+    kind: WorkKind
+    area: Identifier
+    description: Paragraphs = Field(min_length=1, max_length=2000)
+    starts_at: Moment
+    ends_at: Moment
+
+
+class WorkChange(ApiModel):
+    """Only what is given changes."""
+
+    description: Paragraphs | None = Field(default=None, min_length=1, max_length=2000)
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+
+
+class CustomerMatch(ApiModel):
+    """An account found by the agents' customer search, and what matched."""
+
+    number: str
+    name: str
+    matched: str
+    """What the query matched: number, name, address, meter, payment_code or payment_reference."""
+    detail: str
+    """The matching value (an address, a meter serial), for telling matches apart."""
 
 
 # --- operations without login (codes printed on the invoice) ---------------------------

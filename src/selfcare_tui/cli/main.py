@@ -16,6 +16,7 @@ from selfcare_tui.i18n import _
 from . import (
     accounts,
     consumption,
+    desk,
     invoices,
     invoices_download,
     mandates,
@@ -220,6 +221,7 @@ for module in (
     requests,
     profile,
     mandates,
+    desk,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -1,4 +1,5 @@
-"""`selfcare profile show|update`: the contact data the utility writes and sends invoices to."""
+"""`selfcare profile show|update|access-log`: the contact data the utility writes and sends
+invoices to, and who from the utility opened the account."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ from pydantic import ValidationError
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.i18n import _, language_name
+from selfcare_tui.i18n import _, format_datetime, language_name
 
 from . import output
-from .context import State, account_option, pass_state, with_account
+from .context import (
+    State,
+    account_option,
+    chosen_limit,
+    listing_options,
+    pass_state,
+    with_account,
+)
 from .output import address_text
 from .translated import TranslatedGroup
 
@@ -254,6 +262,49 @@ def profile_update(
         return
     output.note(_("Updated the contact data of account {number}.").format(number=updated.number))
     output.fields(contact_fields(updated))
+
+
+@profile.command("access-log")
+@account_option
+@listing_options
+@output.json_option
+@pass_state
+def profile_access_log(
+    state: State, account: str | None, limit: int | None, every: bool, as_json: bool
+) -> None:
+    """Who from the utility opened or changed the account, and when, newest first.
+
+    Every time a support agent looks at or acts on an account, the server writes it down;
+    the account holder sees each entry here.
+    """
+
+    async def fetch(
+        client: SelfcareClient, number: str
+    ) -> tuple[list[models.AccessLogEntry], bool]:
+        entries: list[models.AccessLogEntry] = []
+        wanted = chosen_limit(limit, every)
+        cursor: str | None = None
+        while True:
+            page = await client.access_log_page(number, cursor=cursor, limit=200)
+            for entry in page.items:
+                if wanted is not None and len(entries) == wanted:
+                    return entries, True
+                entries.append(entry)
+            if page.next_cursor is None:
+                return entries, False
+            cursor = page.next_cursor
+
+    entries, more = with_account(state, account, fetch)
+    if output.json_or_none_found(
+        entries, as_json, _("Nobody from the utility has opened this account.")
+    ):
+        return
+    output.table(
+        None,
+        [_("When"), _("Who"), _("What")],
+        [(format_datetime(e.at), e.agent_name, e.summary) for e in entries],
+    )
+    output.note_more(len(entries), more)
 
 
 COMMANDS: list[click.Command] = [profile]

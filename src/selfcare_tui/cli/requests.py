@@ -21,6 +21,7 @@ from selfcare_tui.api.models import (
 )
 from selfcare_tui.core.attachments import OTHER_DOCUMENT, AttachmentRefused, check_file, size_text
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.request_history import change_title, document_names, stage_label
 from selfcare_tui.i18n import _, format_datetime
 
 from . import output
@@ -131,7 +132,7 @@ def request_fields(request: Request) -> None:
         (_("Status"), label(request.status)),
     ]
     if request.stage:
-        rows.append((_("Stage"), request.stage))
+        rows.append((_("Stage"), stage_label(request.stage)))
     if request.place_id:
         rows.append((_("Place"), request.place_id))
     rows.append((_("Created"), format_datetime(request.created_at)))
@@ -154,16 +155,23 @@ def request_fields(request: Request) -> None:
             [_("Code"), _("Document")],
             [(d.code, d.name) for d in request.missing_documents],
         )
+    if request.requested_documents:
+        output.table(
+            _("Asked for by the utility"),
+            [_("Code"), _("Document")],
+            [(d.code, d.name) for d in request.requested_documents],
+        )
+        output.note(
+            _("Attach them with `selfcare requests attach {id} --file CODE=PATH`.").format(
+                id=request.id
+            )
+        )
+    names = document_names(request)
     output.table(
         _("History"),
-        [_("When"), _("Status"), _("Stage"), _("Note")],
+        [_("When"), _("What"), _("Note")],
         [
-            (
-                format_datetime(change.at),
-                label(change.status),
-                change.stage or "",
-                change.note or "",
-            )
+            (format_datetime(change.at), change_title(change, names), change.note or "")
             for change in request.history
         ],
     )

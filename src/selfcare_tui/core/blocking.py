@@ -35,4 +35,8 @@ def blocking_text(blocking: dict[str, str]) -> str:
             reference=blocking.get("id", "?"),
             status=label_of(OutageReportStatus, blocking.get("status", "")),
         )
+    if kind == "agent":
+        return _("agent {name} ({username})").format(
+            name=blocking.get("name", "?"), username=blocking.get("id", "?")
+        )
     return ", ".join(f"{key}={value}" for key, value in blocking.items())

@@ -21,37 +21,12 @@ from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.attachments import size_text, type_name
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.request_history import change_title, document_names, stage_label
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.login_ended import LoginEnded
-
-
-def _stage_names() -> dict[str, str]:
-    # The stages of the reference request guide; a utility's own stages show as written.
-    return {
-        "registered": _("registered"),
-        "in_review": _("in review"),
-        "answered": _("answered"),
-        "investigation": _("investigation"),
-        "submitted": _("submitted"),
-        "confirmed": _("confirmed"),
-        "documents_received": _("documents received"),
-        "contract_signed": _("contract signed"),
-        "technical_review": _("technical review"),
-        "connection_offer": _("connection offer"),
-        "works": _("works"),
-        "connected": _("connected"),
-        "scheduled": _("scheduled"),
-        "effective": _("effective"),
-        "verification": _("verification"),
-        "linked": _("linked"),
-    }
-
-
-def stage_label(stage: str) -> str:
-    return _stage_names().get(stage, stage.replace("_", " "))
 
 
 def type_title(code: str, types: list[models.RequestType]) -> str:
@@ -84,14 +59,13 @@ def stages_text(request: models.Request, rtype: models.RequestType | None) -> st
     return " → ".join(parts)
 
 
-def history_text(request: models.Request) -> str:
+def history_text(request: models.Request, rtype: models.RequestType | None = None) -> str:
+    names = document_names(request, rtype)
     lines = []
     for change in request.history:
-        line = f"{format_datetime(change.at)}  {label(change.status)}"
-        if change.stage:
-            line += " · " + _("stage: {stage}").format(stage=stage_label(change.stage))
+        line = f"{format_datetime(change.at)}  {change_title(change, names)}"
         if change.note:
-            line += "\n    " + change.note
+            line += "\n    " + change.note.replace("\n", "\n    ")
         lines.append(line)
     return "\n".join(lines) or _("No history yet.")
 
@@ -119,9 +93,13 @@ def documents_text(request: models.Request, rtype: models.RequestType | None) ->
 
 
 def missing_text(request: models.Request) -> str:
+    asked = [
+        _("The utility asks for: {document}").format(document=d.name)
+        for d in request.requested_documents
+    ]
     if not request.missing_documents:
-        return _("Nothing: every document this request needs is attached.")
-    lines = [f"- {d.name}" for d in request.missing_documents]
+        return "\n".join(asked) or _("Nothing: every document this request needs is attached.")
+    lines = [*asked, *(f"- {d.name}" for d in request.missing_documents)]
     if request.status is models.RequestStatus.draft:
         lines.append(_("Add them and send the request (c)."))
     return "\n".join(lines)
@@ -230,7 +208,7 @@ class RequestDetailScreen(Screen[models.Request | None]):
         stages = stages_text(request, rtype)
         self.query_one("#stages-panel").display = bool(stages)
         self.query_one("#stages", Static).update(stages)
-        self.query_one("#history", Static).update(history_text(request))
+        self.query_one("#history", Static).update(history_text(request, rtype))
         self.query_one("#documents-panel").border_title = _("Documents attached ({count})").format(
             count=len(request.attachments)
         )

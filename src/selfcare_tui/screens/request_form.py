@@ -47,13 +47,14 @@ from selfcare_tui.core.attachments import (
     size_text,
 )
 from selfcare_tui.core.failures import describe
+from selfcare_tui.core.request_history import stage_label
 from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.login_ended import LoginEnded
 
 from .file_picker import FilePicker
-from .request_detail import place_text, stage_label
+from .request_detail import place_text
 
 _REFUSED_FILE = {
     models.ErrorCode.attachment_too_large,

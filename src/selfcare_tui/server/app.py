@@ -24,8 +24,12 @@ from .problems import (
 )
 from .reference_data import ensure_reference_data
 from .routes import (
+    access_log as access_log_routes,
+)
+from .routes import (
     accounts,
     auth,
+    backoffice,
     billing,
     mandates,
     outages,
@@ -75,7 +79,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, handle_unexpected)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, accounts, places, readings, billing, outages, requests, mandates, public):
+    for module in (
+        auth,
+        accounts,
+        access_log_routes,
+        places,
+        readings,
+        billing,
+        outages,
+        requests,
+        mandates,
+        public,
+        backoffice,
+    ):
         api.include_router(module.router)
     api.include_router(auth.me_router)
     app.include_router(api)

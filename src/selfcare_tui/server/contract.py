@@ -23,6 +23,7 @@ from fastapi.routing import APIRoute
 from selfcare_tui.api.models import ErrorCode, Problem
 
 from .deps import AccountAccess, current_user
+from .desk import based_on, desk_call
 from .operations import api_routes
 from .problems import MEDIA_TYPE
 
@@ -64,6 +65,11 @@ def _from_dependencies(route: APIRoute) -> Iterator[Answer]:
         if call is current_user:
             yield 401, ErrorCode.unauthenticated
             yield 401, ErrorCode.invalid_token
+        if call is desk_call:
+            yield NOT_FOUND  # to anyone but a support agent, the back office is not there
+        if call is based_on:
+            yield 412, ErrorCode.version_mismatch
+            yield 428, ErrorCode.precondition_required
         if isinstance(call, AccountAccess):
             yield NOT_FOUND
             yield 403, ErrorCode.forbidden if call.owner_only else ErrorCode.scope_missing

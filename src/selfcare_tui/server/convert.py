@@ -13,7 +13,7 @@ from selfcare_tui.api import models
 from . import tables
 from .billing import money
 from .deps import Grant
-from .i18n import stored
+from .i18n import _, stored
 
 
 def address(data: dict[str, Any]) -> models.Address:
@@ -225,6 +225,8 @@ def outage_report(r: tables.OutageReport) -> models.OutageReport:
         description=r.description,
         status=models.OutageReportStatus(r.status),
         created_at=r.created_at,
+        work_id=r.work_id,
+        note=r.note,
     )
 
 
@@ -282,9 +284,66 @@ def request(r: tables.Request, rtype: tables.RequestType) -> models.Request:
         missing_documents=[_document(d) for d in rtype.documents if d["code"] not in attached],
         history=[
             models.StatusChange(
-                status=models.RequestStatus(h.status), stage=h.stage, at=h.at, note=h.note
+                status=models.RequestStatus(h.status),
+                stage=h.stage,
+                at=h.at,
+                note=h.note,
+                kind=models.HistoryKind(h.kind),
+                document_code=h.document_code,
             )
             for h in r.history
         ],
         created_at=r.created_at,
+        requested_documents=[document_of(rtype, code) for code in r.requested_documents],
     )
+
+
+OTHER_DOCUMENT = "other"
+"""The code of a document outside the type's list, which every request may carry."""
+
+
+def document_of(rtype: tables.RequestType, code: str) -> models.RequiredDocument:
+    """The type's document of that code, named in the reader's language."""
+    for document in rtype.documents:
+        if document["code"] == code:
+            return _document(document)
+    return models.RequiredDocument(code=code, name=_("Another document"))
+
+
+def holder(user: tables.User | None) -> models.Holder | None:
+    return (
+        None
+        if user is None
+        else models.Holder(username=user.username, display_name=user.display_name)
+    )
+
+
+def desk_request(
+    r: tables.Request, rtype: tables.RequestType, account: tables.Account, area: str | None
+) -> models.DeskRequest:
+    return models.DeskRequest(
+        **dict(request(r, rtype)),
+        account_number=account.number,
+        account_name=account.name,
+        area=area,
+        version=r.version,
+        holder=holder(r.holder),
+    )
+
+
+def desk_outage_report(
+    r: tables.OutageReport, account: tables.Account, area: str
+) -> models.DeskOutageReport:
+    return models.DeskOutageReport(
+        **dict(outage_report(r)),
+        account_number=account.number,
+        account_name=account.name,
+        area=area,
+        contact_phone=r.contact_phone,
+        version=r.version,
+        holder=holder(r.holder),
+    )
+
+
+def desk_work(w: tables.Work) -> models.DeskWork:
+    return models.DeskWork(**dict(work(w)), version=w.version)

@@ -137,14 +137,27 @@ def delegate_grant(account: tables.Account, mandates: Sequence[tables.Mandate]) 
     return Grant(account, Access.delegate, scopes, min(mandates, key=lambda m: m.expires_at))
 
 
+def operation_of(request: Request) -> str | None:
+    """The operation id (the route's name) of the published contract."""
+    route = request.scope.get("route")
+    return getattr(route, "name", None)
+
+
 def audit(
-    db: Session, settings: Settings, agent: tables.User, numbers: list[str], action: str
+    db: Session,
+    settings: Settings,
+    agent: tables.User,
+    numbers: list[str],
+    action: str,
+    operation: str | None = None,
 ) -> None:
     """Record that a support agent saw or acted on these accounts; committed at once, so the
     record stays even if the action itself then fails."""
     now = settings.now()
     db.add_all(
-        tables.AuditEntry(at=now, agent_id=agent.id, account_number=n, action=action[:200])
+        tables.AuditEntry(
+            at=now, agent_id=agent.id, account_number=n, action=action[:200], operation=operation
+        )
         for n in numbers
     )
     db.commit()
@@ -159,6 +172,7 @@ def authorize(
     action: str,
     *,
     owner_only: bool = False,
+    operation: str | None = None,
 ) -> Grant:
     """Decide whether the caller may do `action` on the account.
 
@@ -172,7 +186,7 @@ def authorize(
     if account.owner_id is not None and account.owner_id == user.id:
         return Grant(account, Access.owner, ALL_SCOPES)
     if user.role == "agent":
-        audit(db, settings, user, [number], action)
+        audit(db, settings, user, [number], action, operation)
         return Grant(account, Access.agent, ALL_SCOPES)
     mandates = live_mandates(db, settings, user, number)
     if not mandates:
@@ -205,7 +219,16 @@ class AccountAccess:
         user: CurrentUser,
     ) -> Grant:
         action = f"{request.method} {request.url.path}"
-        return authorize(db, settings, user, number, self.scope, action, owner_only=self.owner_only)
+        return authorize(
+            db,
+            settings,
+            user,
+            number,
+            self.scope,
+            action,
+            owner_only=self.owner_only,
+            operation=operation_of(request),
+        )
 
 
 CanView = Annotated[Grant, Depends(AccountAccess(Scope.view))]

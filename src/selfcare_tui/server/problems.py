@@ -26,7 +26,9 @@ TITLES = {
     404: N_("Not Found"),
     405: N_("Method Not Allowed"),
     409: N_("Conflict"),
+    412: N_("Precondition Failed"),
     422: N_("Unprocessable Content"),
+    428: N_("Precondition Required"),
     429: N_("Too Many Requests"),
     500: N_("Internal Server Error"),
 }

@@ -14,6 +14,8 @@ from .i18n import _, stored
 from .problems import refused
 
 PACKAGE_CHANGE = "package_change"
+OPEN_STATUSES = ("submitted", "in_progress")
+"""A request the utility is working on: in its queue, open to messages and moves."""
 PRODUCT_FIELD = "product_code"
 
 REQUEST_REFUSALS = (

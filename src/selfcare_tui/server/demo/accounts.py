@@ -47,4 +47,10 @@ DEMO_LOGINS: Final[list[tuple[str, str, str]]] = [
         "agent-demo",
         f"support agent; second factor TOTP with the secret {AGENT_TOTP_SECRET}",
     ),
+    (
+        "mihai",
+        "mihai-demo",
+        "a second support agent, with the same second factor: holds some of the queue's items",
+    ),
 ]
+AGENTS: Final = frozenset({"agent", "mihai"})

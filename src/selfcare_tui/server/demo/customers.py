@@ -14,6 +14,7 @@ from .. import billing, tables
 from ..security import hash_password
 from .accounts import (
     AGENT_TOTP_SECRET,
+    AGENTS,
     ATTACHABLE_ACCOUNT,
     BUSINESS_ACCOUNT,
     COTTAGE_ACCOUNT,
@@ -269,6 +270,10 @@ def _outage_report(seeder: _Seeder, place: _Place) -> None:
             "contact_phone": "+372 600 1234",
             "status": "open",
             "created_at": _at(seeder.today - _DAY, dt.time(18, 40)),
+            "work_id": None,
+            "note": None,
+            "version": 1,
+            "holder_id": None,
         },
     )
 
@@ -313,14 +318,20 @@ def _named_users(seeder: _Seeder) -> dict[str, tuple[int, str]]:
         "jaan": _with_check_digit("3991104571"),
         "acme": _with_check_digit("3780621422"),
     }
-    names = {"maria": "Maria Tamm", "jaan": "Jaan Kask", "acme": "Kristjan Oja (Acme Bakeries OÜ)"}
+    names = {
+        "maria": "Maria Tamm",
+        "jaan": "Jaan Kask",
+        "acme": "Kristjan Oja (Acme Bakeries OÜ)",
+        "agent": "Liis Support",
+        "mihai": "Mihai Support",
+    }
     rows: list[_Row] = [
         {
             "username": username,
-            "display_name": names.get(username, "Liis Support"),
-            "role": "agent" if username == "agent" else "customer",
+            "display_name": names[username],
+            "role": "agent" if username in AGENTS else "customer",
             "password_hash": hash_password(password),
-            "mfa_secret": AGENT_TOTP_SECRET if username == "agent" else None,
+            "mfa_secret": AGENT_TOTP_SECRET if username in AGENTS else None,
             "national_id": national_ids.get(username),
         }
         for username, password, _ in DEMO_LOGINS

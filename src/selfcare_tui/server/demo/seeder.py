@@ -456,6 +456,7 @@ class _Seeder:
                 "description": description,
                 "starts_at": starts_at,
                 "ends_at": starts_at + dt.timedelta(hours=hours),
+                "version": 1,
             },
         )
 

@@ -62,7 +62,14 @@ def list_accounts(
             descending=False,
         )
         # A search shows names and numbers of accounts: that is an access, so it is audited.
-        audit(db, settings, user, [a.number for a in rows], f"GET {request.url.path} search")
+        audit(
+            db,
+            settings,
+            user,
+            [a.number for a in rows],
+            f"GET {request.url.path} search",
+            "list_accounts",
+        )
         return models.Page(
             items=[convert.account_summary(Grant(a, Access.agent, ALL_SCOPES)) for a in rows],
             next_cursor=next_cursor,

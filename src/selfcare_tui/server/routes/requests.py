@@ -19,6 +19,7 @@ from ..idempotency import IdempotencyKey, fingerprint, run_once
 from ..pagination import Cursor, Limit, paginate
 from ..problems import not_found, refused
 from ..request_rules import (
+    OPEN_STATUSES,
     PACKAGE_CHANGE,
     REQUEST_REFUSALS,
     check_fields,
@@ -168,13 +169,15 @@ def add_attachment(
 ) -> Response:
     """Upload one document of a draft; PDF, PNG or JPEG by content, within the size limit."""
     request = request_of(db, grant.account.number, request_id)
-    if request.status != "draft":
+    asked = request.status in OPEN_STATUSES and document_code in request.requested_documents
+    if request.status != "draft" and not asked:
         raise refused(
-            ErrorCode.request_not_draft, _("Documents can only be added before submitting.")
+            ErrorCode.request_not_draft,
+            _("Documents can only be added before submitting, or when the utility asks for one."),
         )
     rtype = db.get(tables.RequestType, request.type_code)
     assert rtype is not None
-    codes = {d["code"] for d in rtype.documents} | {"other"}
+    codes = {d["code"] for d in rtype.documents} | {convert.OTHER_DOCUMENT}
     if document_code not in codes:
         raise refused(
             ErrorCode.unknown_document,
@@ -204,6 +207,21 @@ def add_attachment(
             content=content,
         )
         db.add(attachment)
+        if asked:
+            request.requested_documents = [
+                c for c in request.requested_documents if c != document_code
+            ]
+            db.add(
+                tables.RequestHistory(
+                    request_id=request.id,
+                    status=request.status,
+                    stage=request.stage,
+                    at=settings.now(),
+                    note=None,
+                    kind=models.HistoryKind.document_added.value,
+                    document_code=document_code,
+                )
+            )
         return models.Attachment(
             id=attachment.id,
             document_code=document_code,
