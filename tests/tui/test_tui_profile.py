@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, OptionList, Select
+from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select
 
 from selfcare_tui.api import models
+from selfcare_tui.screens.access_log import AccessLog
 from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 
+from ..support.demo_users import login
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
 from ..support.tui_helpers import overview_shown, ready_app, text_of, wait_for
@@ -157,3 +159,51 @@ async def test_a_delegate_sees_the_details_but_cannot_save(
         )
         assert app.screen.query_one("#save", Button).disabled
         assert "Acting by mandate" in text_of(pilot, "AccountBanner")
+
+
+async def test_the_access_log_shows_who_from_the_utility_opened_the_account(
+    live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    """An agent looks at maria's flat and its invoices; maria reads it in Your details."""
+    async with await login(live_server, "agent") as agent:
+        await agent.account(FLAT)
+        await agent.invoices_page(FLAT, limit=1)
+    app = await ready_app(live_server.base_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_profile(pilot)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccessLog))
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        rows = [table.get_row_at(i)[1:] for i in range(2)]
+        assert rows == [
+            ["Liis Support", "Looked at your invoices, payments and notices"],
+            ["Liis Support", "Looked at your account details"],
+        ]
+        assert "All 2 entries shown." in text_of(pilot, "#access-status")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+
+
+async def test_a_delegate_is_told_the_access_log_is_the_holders(
+    live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    app = await ready_app(live_server.base_url, "jaan")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_profile(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
+        options = app.screen.query_one(OptionList)
+        await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
+        numbers = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = numbers.index(FLAT)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: "Only the account holder" in text_of(pilot, "#profile-message")
+        )
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccessLog))
+        await wait_for(
+            pilot,
+            lambda: "Only the account holder may do this." in text_of(pilot, "#access-status"),
+        )

@@ -34,6 +34,7 @@ from selfcare_tui.i18n import _, language_name
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
+from .access_log import AccessLog
 from .base import AccountScreen
 
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
@@ -75,7 +76,10 @@ class ProfileScreen(AccountScreen[models.Account]):
 
     section = "profile"
     FOCUS_AFTER_LOAD = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", _("Save"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save")),
+        Binding("ctrl+l", "access_log", _("Access log")),
+    ]
 
     CSS_PATH = "profile.tcss"
 
@@ -210,6 +214,11 @@ class ProfileScreen(AccountScreen[models.Account]):
             return False
         saved = self._loaded.model_dump(mode="json", include=set(self._form()))
         return bool(saved != self._form())
+
+    def action_access_log(self) -> None:
+        """Who from the utility opened the account (the holder's; a delegate is told no)."""
+        if self._loaded is not None:
+            self.app.push_screen(AccessLog(self.session.client, self._loaded.number))
 
     def action_save(self) -> None:
         self._submit()
