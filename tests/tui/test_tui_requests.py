@@ -18,6 +18,7 @@ from selfcare_tui.screens.requests import RequestsScreen
 from selfcare_tui.screens.switcher import AccountSwitcher
 
 from ..support.builders import make_pdf, make_png, write
+from ..support.demo_users import login
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
 from ..support.tui_helpers import overview_shown, ready_app, text_of, wait_for
@@ -433,3 +434,38 @@ async def test_a_mandate_without_requests_reads_but_does_not_write(
         await pilot.pause()
         assert pilot.app.screen is screen
         assert any("does not include requests" in str(n.message) for n in app._notifications)
+
+
+async def test_a_document_the_utility_asks_for_is_sent_from_the_submitted_request(
+    live_server: LiveServer, memory_keyring: MemoryKeyring, home: Path
+) -> None:
+    """The agent asks for a photo; maria sends it from the request's screen (a), and the
+    history shows both steps."""
+    async with await live_server.login("maria") as maria:
+        draft = await maria.create_request(
+            FLAT, models.RequestCreate(type_code="complaint", subject="Meter noise")
+        )
+        await maria.submit_request(FLAT, draft.id)
+    async with await login(live_server, "agent") as agent:
+        item = await agent.desk_request(draft.id)
+        item = await agent.take_request(draft.id, item.version)
+        await agent.ask_for_document(draft.id, item.version, "other", "A photo of the meter")
+    app = await ready_app(live_server.base_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await overview_shown(pilot)
+        screen = await open_requests(pilot, FLAT)
+        listing = screen.query_one("#requests", OptionList)
+        await pilot.press("l")
+        await highlight(pilot, listing, draft.id)
+        await pilot.press("enter")
+        detail = await request_opened(pilot, draft.id)
+        assert "The utility asks for: Other document" in text_of(pilot, "#missing")
+        assert "A photo of the meter" in text_of(pilot, "#history")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FilePicker))
+        await type_path(pilot, str(home / "letter.pdf"))
+        await wait_for(pilot, lambda: "Sent: Other document." in text_of(pilot, "#detail-message"))
+        assert detail.request.requested_documents == []
+        assert [a.filename for a in detail.request.attachments] == ["letter.pdf"]
+        assert "Document sent: Other document" in text_of(pilot, "#history")
+        assert not detail.query_one("#send-asked").display

@@ -6,6 +6,7 @@ from __future__ import annotations
 from selfcare_tui.api import models
 from selfcare_tui.i18n import _
 
+from .attachments import OTHER_DOCUMENT
 from .labels import label
 
 
@@ -39,7 +40,8 @@ def document_names(
     request: models.Request, rtype: models.RequestType | None = None
 ) -> dict[str, str]:
     """Code -> name of every document the request's history may name."""
-    names = {d.code: d.name for d in (rtype.documents if rtype else [])}
+    names = {OTHER_DOCUMENT: _("Other document")}
+    names |= {d.code: d.name for d in (rtype.documents if rtype else [])}
     for document in [*request.missing_documents, *request.requested_documents]:
         names[document.code] = document.name
     return names

@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
-from selfcare_tui.core.attachments import size_text, type_name
+from selfcare_tui.core.attachments import CheckedFile, size_text, type_name
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.request_history import change_title, document_names, stage_label
@@ -27,6 +27,8 @@ from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
 from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.login_ended import LoginEnded
+
+from .file_picker import FilePicker
 
 
 def type_title(code: str, types: list[models.RequestType]) -> str:
@@ -137,6 +139,7 @@ class RequestDetailScreen(Screen[models.Request | None]):
         Binding("escape", "back", _("Back")),
         Binding("r", "reload", _("Refresh")),
         Binding("c", "continue", _("Add documents and send")),
+        Binding("a", "send_asked", _("Send the document asked for")),
     ]
 
     CSS_PATH = "request_detail.tcss"
@@ -185,6 +188,7 @@ class RequestDetailScreen(Screen[models.Request | None]):
                 yield Static("", id="missing", markup=False)
             with Horizontal(id="detail-buttons"):
                 yield Button(_("Add documents and send"), id="continue", variant="primary")
+                yield Button(_("Send the document asked for"), id="send-asked", variant="primary")
                 yield Button(_("Back"), id="back")
         yield Footer()
 
@@ -216,7 +220,15 @@ class RequestDetailScreen(Screen[models.Request | None]):
         self.query_one("#missing", Static).update(missing_text(request))
         draft = request.status is models.RequestStatus.draft
         self.query_one("#continue").display = draft and self._open_form is not None
+        self.query_one("#send-asked").display = self._asked() is not None
         self.refresh_bindings()
+
+    def _asked(self) -> models.RequiredDocument | None:
+        """The first document the utility asked for that is not sent yet (a submitted
+        request takes these; a draft takes its documents through its form)."""
+        if self.request.status is models.RequestStatus.draft:
+            return None
+        return next(iter(self.request.requested_documents), None)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         panel = self.query_one("#detail-message", Static)
@@ -229,7 +241,40 @@ class RequestDetailScreen(Screen[models.Request | None]):
             return self.request.status is models.RequestStatus.draft and (
                 self._open_form is not None
             )
+        if action == "send_asked":
+            return self._asked() is not None
         return True
+
+    @on(Button.Pressed, "#send-asked")
+    def action_send_asked(self) -> None:
+        document = self._asked()
+        if document is None:
+            return
+
+        def chosen(file: CheckedFile | None) -> None:
+            if file is not None:
+                self._send_asked(document, file)
+
+        self.app.push_screen(FilePicker(document.name), chosen)
+
+    @work(exclusive=True, group="request")
+    async def _send_asked(self, document: models.RequiredDocument, file: CheckedFile) -> None:
+        body = self.query_one("#detail-body")
+        body.loading = True
+        number, request_id = self.account.number, self.request.id
+        try:
+            await self.session.client.add_attachment(number, request_id, document.code, file.path)
+            request = await self.session.client.request(number, request_id)
+        except TokenRejected as exc:
+            self.app.post_message(LoginEnded(describe(exc)))
+            return
+        except SelfcareError as exc:
+            self._say(describe(exc, self.session.server), error=True)
+            return
+        finally:
+            done_loading(body)
+        self._say(_("Sent: {document}.").format(document=document.name))
+        self.show(request)
 
     @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:

@@ -307,7 +307,7 @@ def document_of(rtype: tables.RequestType, code: str) -> models.RequiredDocument
     for document in rtype.documents:
         if document["code"] == code:
             return _document(document)
-    return models.RequiredDocument(code=code, name=_("Another document"))
+    return models.RequiredDocument(code=code, name=_("Other document"))
 
 
 def holder(user: tables.User | None) -> models.Holder | None:
