@@ -38,6 +38,20 @@ async def open_profile(pilot: Pilot[None]) -> None:
     )
 
 
+async def jaans_profile_of_the_flat(pilot: Pilot[None]) -> None:
+    """As jaan: Your details, then maria's flat (his mandate's) from the switcher."""
+    app = pilot.app
+    await open_profile(pilot)
+    await pilot.press("ctrl+o")
+    await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
+    options = app.screen.query_one(OptionList)
+    await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
+    numbers = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    options.highlighted = numbers.index(FLAT)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: "Only the account holder" in text_of(pilot, "#profile-message"))
+
+
 async def retype(pilot: Pilot[None], name: str, text: str) -> None:
     """Select the field, clear it and type, as a user does."""
     widget = field(pilot, name)
@@ -146,17 +160,7 @@ async def test_a_delegate_sees_the_details_but_cannot_save(
 ) -> None:
     app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot)
-        await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
-        options = app.screen.query_one(OptionList)
-        await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
-        numbers = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        options.highlighted = numbers.index(FLAT)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: "Only the account holder" in text_of(pilot, "#profile-message")
-        )
+        await jaans_profile_of_the_flat(pilot)
         assert app.screen.query_one("#save", Button).disabled
         assert "Acting by mandate" in text_of(pilot, "AccountBanner")
 
@@ -190,17 +194,7 @@ async def test_a_delegate_is_told_the_access_log_is_the_holders(
 ) -> None:
     app = await ready_app(live_server.base_url, "jaan")
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_profile(pilot)
-        await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, AccountSwitcher))
-        options = app.screen.query_one(OptionList)
-        await wait_for(pilot, lambda: options.option_count >= 2 and not options.loading)
-        numbers = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        options.highlighted = numbers.index(FLAT)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: "Only the account holder" in text_of(pilot, "#profile-message")
-        )
+        await jaans_profile_of_the_flat(pilot)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: isinstance(app.screen, AccessLog))
         await wait_for(

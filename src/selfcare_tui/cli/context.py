@@ -36,7 +36,7 @@ from selfcare_tui.api.errors import (
     ServerError,
     ValidationFailed,
 )
-from selfcare_tui.api.models import ErrorCode, Problem
+from selfcare_tui.api.models import ErrorCode, Page, Problem
 from selfcare_tui.config import ConfigError
 from selfcare_tui.core.blocking import blocking_text
 from selfcare_tui.core.dates import date_example, parse_date
@@ -207,6 +207,18 @@ def chosen_limit(limit: int | None, every: bool) -> int | None:
     if every and limit is not None:
         raise click.UsageError(_("Give either --limit or --all, not both."))
     return None if every else (limit or DEFAULT_LIMIT)
+
+
+async def each(fetch: Callable[[str | None], Awaitable[Page[T]]]) -> AsyncIterator[T]:
+    """The items of a paged list, page after page: `fetch` gets the cursor (None first)."""
+    cursor: str | None = None
+    while True:
+        page = await fetch(cursor)
+        for item in page.items:
+            yield item
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
 
 
 async def first(items: AsyncIterator[T], limit: int | None) -> tuple[list[T], bool]:

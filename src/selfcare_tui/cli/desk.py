@@ -25,9 +25,12 @@ from .context import (
     DATE,
     State,
     chosen_limit,
+    each,
+    first,
     listing_options,
     max_length,
     pass_state,
+    period_days,
     with_session,
 )
 from .requests import request_fields
@@ -51,22 +54,6 @@ def is_report(item_id: str) -> bool:
 
 def _holder(item: Item) -> str:
     return item.holder.display_name if item.holder else ""
-
-
-async def _page_through(
-    fetch: Callable[[str | None], Awaitable[models.Page[T]]], limit: int | None
-) -> tuple[list[T], bool]:
-    items: list[T] = []
-    cursor: str | None = None
-    while True:
-        page = await fetch(cursor)
-        for item in page.items:
-            if limit is not None and len(items) == limit:
-                return items, True
-            items.append(item)
-        if page.next_cursor is None:
-            return items, False
-        cursor = page.next_cursor
 
 
 based_on_option = click.option(
@@ -216,9 +203,11 @@ def desk_queue(
         report_status = models.OutageReportStatus(status) if status else None
         reports, more = _with_client(
             state,
-            lambda client: _page_through(
-                lambda cursor: client.outage_report_queue(
-                    status=report_status, area=area, taken=taken, cursor=cursor, limit=100
+            lambda client: first(
+                each(
+                    lambda cursor: client.outage_report_queue(
+                        status=report_status, area=area, taken=taken, cursor=cursor, limit=100
+                    )
                 ),
                 wanted,
             ),
@@ -245,16 +234,18 @@ def desk_queue(
     request_status = models.RequestStatus(status) if status else None
     requests, more = _with_client(
         state,
-        lambda client: _page_through(
-            lambda cursor: client.request_queue(
-                status=request_status,
-                type_code=type_code,
-                stage=stage,
-                area=area,
-                older_than_days=older_than,
-                taken=taken,
-                cursor=cursor,
-                limit=100,
+        lambda client: first(
+            each(
+                lambda cursor: client.request_queue(
+                    status=request_status,
+                    type_code=type_code,
+                    stage=stage,
+                    area=area,
+                    older_than_days=older_than,
+                    taken=taken,
+                    cursor=cursor,
+                    limit=100,
+                )
             ),
             wanted,
         ),
@@ -663,6 +654,11 @@ def works_end(state: State, work_id: str, based_on: int | None, as_json: bool) -
 # --- audit ----------------------------------------------------------------------------------
 
 
+def _start_of(day: dt.date | None) -> dt.datetime | None:
+    """Midnight of the day in the user's time zone."""
+    return None if day is None else dt.datetime.combine(day, dt.time()).astimezone()
+
+
 @click.group(cls=TranslatedGroup)
 def audit() -> None:
     """The audit log: every back-office call and every agent's access to an account."""
@@ -695,19 +691,22 @@ def audit_list(
       selfcare audit list --account 1000000001
       selfcare audit list --agent agent --since 2026-12-01 --json
     """
-    start = since.astimezone() if since else None
-    end = (until + dt.timedelta(days=1)).astimezone() if until else None
+    since_day, until_day = period_days(since, until)  # in order, or a usage error
+    start = _start_of(since_day)
+    end = _start_of(until_day + dt.timedelta(days=1)) if until_day else None
     entries, more = _with_client(
         state,
-        lambda client: _page_through(
-            lambda cursor: client.audit_page(
-                account_number=account_number,
-                agent_username=agent_username,
-                operation=operation,
-                since=start,
-                until=end,
-                cursor=cursor,
-                limit=200,
+        lambda client: first(
+            each(
+                lambda cursor: client.audit_page(
+                    account_number=account_number,
+                    agent_username=agent_username,
+                    operation=operation,
+                    since=start,
+                    until=end,
+                    cursor=cursor,
+                    limit=200,
+                )
             ),
             chosen_limit(limit, every),
         ),

@@ -18,6 +18,8 @@ from .context import (
     State,
     account_option,
     chosen_limit,
+    each,
+    first,
     listing_options,
     pass_state,
     with_account,
@@ -278,21 +280,13 @@ def profile_access_log(
     the account holder sees each entry here.
     """
 
+    wanted = chosen_limit(limit, every)
+
     async def fetch(
         client: SelfcareClient, number: str
     ) -> tuple[list[models.AccessLogEntry], bool]:
-        entries: list[models.AccessLogEntry] = []
-        wanted = chosen_limit(limit, every)
-        cursor: str | None = None
-        while True:
-            page = await client.access_log_page(number, cursor=cursor, limit=200)
-            for entry in page.items:
-                if wanted is not None and len(entries) == wanted:
-                    return entries, True
-                entries.append(entry)
-            if page.next_cursor is None:
-                return entries, False
-            cursor = page.next_cursor
+        pages = each(lambda cursor: client.access_log_page(number, cursor=cursor, limit=200))
+        return await first(pages, wanted)
 
     entries, more = with_account(state, account, fetch)
     if output.json_or_none_found(

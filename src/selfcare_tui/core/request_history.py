@@ -36,11 +36,19 @@ def stage_label(stage: str) -> str:
     return _stage_names().get(stage, stage.replace("_", " "))
 
 
+def document_name(code: str, rtype: models.RequestType | None) -> str:
+    if rtype is not None:
+        named = next((d.name for d in rtype.documents if d.code == code), None)
+        if named is not None:
+            return named
+    return _("Other document") if code == OTHER_DOCUMENT else code
+
+
 def document_names(
     request: models.Request, rtype: models.RequestType | None = None
 ) -> dict[str, str]:
     """Code -> name of every document the request's history may name."""
-    names = {OTHER_DOCUMENT: _("Other document")}
+    names = {OTHER_DOCUMENT: document_name(OTHER_DOCUMENT, None)}
     names |= {d.code: d.name for d in (rtype.documents if rtype else [])}
     for document in [*request.missing_documents, *request.requested_documents]:
         names[document.code] = document.name

@@ -21,7 +21,12 @@ from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.attachments import CheckedFile, size_text, type_name
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
-from selfcare_tui.core.request_history import change_title, document_names, stage_label
+from selfcare_tui.core.request_history import (
+    change_title,
+    document_name,
+    document_names,
+    stage_label,
+)
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.banner import AccountBanner
@@ -70,14 +75,6 @@ def history_text(request: models.Request, rtype: models.RequestType | None = Non
             line += "\n    " + change.note.replace("\n", "\n    ")
         lines.append(line)
     return "\n".join(lines) or _("No history yet.")
-
-
-def document_name(code: str, rtype: models.RequestType | None) -> str:
-    if rtype is not None:
-        named = next((d.name for d in rtype.documents if d.code == code), None)
-        if named is not None:
-            return named
-    return _("Other document") if code == "other" else code
 
 
 def documents_text(request: models.Request, rtype: models.RequestType | None) -> str:

@@ -5,12 +5,13 @@ each other's work unseen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, Select, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
 
 from . import tables
@@ -110,29 +111,77 @@ def taken_by(holder: tables.User) -> ApiProblem:
 
 
 Item = tables.Request | tables.OutageReport
+Versioned = TypeVar("Versioned", tables.Request, tables.OutageReport, tables.Work)
+
+
+def committed(db: Session, item: Versioned, response: Response) -> Versioned:
+    """Commit a change of the item and send its new version as the ETag."""
+    db.commit()
+    db.refresh(item)
+    tag(response, item.version)
+    return item
+
+
+def queue(
+    table: type[tables.Request] | type[tables.OutageReport],
+    open_items: str,
+    status: str | None,
+    agent: tables.User,
+    area: str | None,
+    taken: models.TakenFilter,
+) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+    """What both work queues page through: the open items (the condition of their partial
+    index, as written there) or those of one status; and the filters both share, the area
+    of the item's place and who holds it."""
+    scope = select(table).where(text(open_items) if status is None else table.status == status)
+    filters: list[ColumnElement[bool]] = []
+    if area:
+        places = select(tables.Place.id).where(tables.Place.area == area)
+        filters.append(table.place_id.in_(places))
+    if taken is models.TakenFilter.mine:
+        filters.append(table.holder_id == agent.id)
+    elif taken is models.TakenFilter.untaken:
+        filters.append(table.holder_id.is_(None))
+    return scope, filters
+
+
+def _bump(
+    db: Session,
+    item: Item | tables.Work,
+    where: list[ColumnElement[bool]],
+    version: int | None,
+    values: dict[str, Any] | None = None,
+) -> bool:
+    """One atomic UPDATE bumping the item's version where `where` holds and the version is
+    still `version` (None: any); whether it got the row. The item is read again either way."""
+    table = type(item)
+    query = update(table).where(*where)
+    if version is not None:
+        query = query.where(table.version == version)
+    query = query.values(version=table.version + 1, **(values or {}))
+    result = db.execute(query.execution_options(synchronize_session=False))
+    got = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if not got:
+        db.rollback()
+    db.refresh(item)
+    return got
 
 
 def claim(
     db: Session, item: Item, agent: tables.User, version: int | None, *, taking: bool = False
 ) -> None:
-    """Start a change of a queue item: one atomic UPDATE that bumps its version only if it is
-    still the one the change is based on and the agent holds the item (or, `taking`, nobody
-    else does). Of two agents at once exactly one gets the row; the other is told why not."""
-    table = type(item)
-    key = tables.Request.id if isinstance(item, tables.Request) else tables.OutageReport.reference
-    item_key = item.id if isinstance(item, tables.Request) else item.reference
-    holder = table.holder_id
+    """Start a change of a queue item: its version is bumped only if it is still the one the
+    change is based on and the agent holds the item (or, `taking`, nobody else does). Of two
+    agents at once exactly one gets the row; the other is told why not."""
+    key = (
+        tables.Request.id == item.id
+        if isinstance(item, tables.Request)
+        else tables.OutageReport.reference == item.reference
+    )
+    holder = type(item).holder_id
     held = or_(holder.is_(None), holder == agent.id) if taking else holder == agent.id
-    query = update(table).where(key == item_key, held)
-    if version is not None:
-        query = query.where(table.version == version)
-    values = {"version": table.version + 1, **({"holder_id": agent.id} if taking else {})}
-    result = db.execute(query.values(**values).execution_options(synchronize_session=False))
-    db.refresh(item)
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if _bump(db, item, [key, held], version, {"holder_id": agent.id} if taking else None):
         return
-    db.rollback()
-    db.refresh(item)
     if item.holder is not None and item.holder_id != agent.id:
         raise taken_by(item.holder)
     if item.holder_id is None and not taking:
@@ -142,13 +191,5 @@ def claim(
 
 def claim_work(db: Session, work: tables.Work, version: int | None) -> None:
     """The same for a work, which nobody takes: only its version counts."""
-    query = update(tables.Work).where(tables.Work.id == work.id)
-    if version is not None:
-        query = query.where(tables.Work.version == version)
-    result = db.execute(
-        query.values(version=tables.Work.version + 1).execution_options(synchronize_session=False)
-    )
-    db.refresh(work)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.rollback()
+    if not _bump(db, work, [tables.Work.id == work.id], version):
         raise stale()

@@ -4,7 +4,6 @@ fault, and resolve it with a note the customer reads."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -13,7 +12,7 @@ from selfcare_tui.api.models import ErrorCode, FieldError, OutageReportStatus
 from ... import convert, tables
 from ...contract import NOT_FOUND, answers, refusals
 from ...deps import Db, IdPath, IdQuery
-from ...desk import Agent, BasedOn, claim, tag
+from ...desk import Agent, BasedOn, claim, committed, queue, tag
 from ...i18n import _
 from ...pagination import Cursor, Limit, paginate
 from ...problems import not_found, refused
@@ -50,25 +49,9 @@ def outage_report_queue(
     """Customers' outage reports, oldest first; the open and acknowledged ones unless a
     status is given."""
     R = tables.OutageReport
-    scope = (
-        select(R).where(text(tables.OPEN_REPORTS))
-        if status is None
-        else select(R).where(R.status == status.value)
+    scope, filters = queue(
+        R, tables.OPEN_REPORTS, status and status.value, agent.agent, area, taken
     )
-    filters = [
-        *(
-            [R.place_id.in_(select(tables.Place.id).where(tables.Place.area == area))]
-            if area
-            else []
-        ),
-        *(
-            [R.holder_id == agent.agent.id]
-            if taken is models.TakenFilter.mine
-            else [R.holder_id.is_(None)]
-            if taken is models.TakenFilter.untaken
-            else []
-        ),
-    ]
     rows, next_cursor = paginate(
         db,
         scope,
@@ -91,15 +74,6 @@ def desk_get_outage_report(
     return view(db, report)
 
 
-def _changed(
-    db: Session, report: tables.OutageReport, response: Response
-) -> models.DeskOutageReport:
-    db.commit()
-    db.refresh(report)
-    tag(response, report.version)
-    return view(db, report)
-
-
 def _unresolved(report: tables.OutageReport) -> None:
     if report.status == OutageReportStatus.resolved.value:
         raise refused(
@@ -114,7 +88,7 @@ def take_outage_report(
 ) -> models.DeskOutageReport:
     report = _report(db, agent, reference)
     claim(db, report, agent.agent, version, taking=True)
-    return _changed(db, report, response)
+    return view(db, committed(db, report, response))
 
 
 @router.post("/outage-reports/{reference}/acknowledge", response_model=models.DeskOutageReport)
@@ -128,7 +102,7 @@ def acknowledge_outage_report(
     if report.status != OutageReportStatus.open.value:
         raise refused(ErrorCode.report_not_open, _("Only an open report can be acknowledged."))
     report.status = OutageReportStatus.in_progress.value
-    return _changed(db, report, response)
+    return view(db, committed(db, report, response))
 
 
 @router.post("/outage-reports/{reference}/work", response_model=models.DeskOutageReport)
@@ -169,7 +143,7 @@ def link_outage_report(
             ],
         )
     report.work_id = work.id
-    return _changed(db, report, response)
+    return view(db, committed(db, report, response))
 
 
 @router.post("/outage-reports/{reference}/resolution", response_model=models.DeskOutageReport)
@@ -188,4 +162,4 @@ def resolve_outage_report(
     _unresolved(report)
     report.status = OutageReportStatus.resolved.value
     report.note = body.note
-    return _changed(db, report, response)
+    return view(db, committed(db, report, response))

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -16,7 +15,7 @@ from selfcare_tui.api.models import ErrorCode, FieldError, HistoryKind
 from ... import convert, tables
 from ...contract import NOT_FOUND, answers, refusals
 from ...deps import Config, Db, IdPath, IdQuery
-from ...desk import Agent, BasedOn, claim, tag
+from ...desk import Agent, BasedOn, claim, committed, queue, tag
 from ...i18n import _
 from ...pagination import Cursor, Limit, paginate
 from ...problems import not_found, refused
@@ -75,30 +74,16 @@ def request_queue(
     R = tables.Request
     if status is models.RequestStatus.draft:
         return models.Page(items=[])  # a draft is the customer's own until they submit it
-    scope = (
-        select(R).where(text(tables.OPEN_REQUESTS))
-        if status is None
-        else select(R).where(R.status == status.value)
+    scope, filters = queue(
+        R, tables.OPEN_REQUESTS, status and status.value, agent.agent, area, taken
     )
-    filters = [
+    filters += [
         *([R.type_code == type_code] if type_code else []),
         *([R.stage == stage] if stage else []),
         *([R.place_id == place_id] if place_id else []),
         *(
-            [R.place_id.in_(select(tables.Place.id).where(tables.Place.area == area))]
-            if area
-            else []
-        ),
-        *(
             [R.created_at <= settings.now() - dt.timedelta(days=older_than_days)]
             if older_than_days
-            else []
-        ),
-        *(
-            [R.holder_id == agent.agent.id]
-            if taken is models.TakenFilter.mine
-            else [R.holder_id.is_(None)]
-            if taken is models.TakenFilter.untaken
             else []
         ),
     ]
@@ -120,13 +105,6 @@ def desk_get_request(
     request_id: IdPath, agent: Agent, db: Db, response: Response
 ) -> models.DeskRequest:
     request = _request(db, agent, request_id)
-    tag(response, request.version)
-    return view(db, request)
-
-
-def _changed(db: Session, request: tables.Request, response: Response) -> models.DeskRequest:
-    db.commit()
-    db.refresh(request)
     tag(response, request.version)
     return view(db, request)
 
@@ -168,7 +146,7 @@ def take_request(
     """Take the request: from now on only you change it. Two agents at once: one gets it."""
     request = _request(db, agent, request_id)
     claim(db, request, agent.agent, version, taking=True)
-    return _changed(db, request, response)
+    return view(db, committed(db, request, response))
 
 
 HELD = ((409, ErrorCode.item_taken), (409, ErrorCode.item_not_taken))
@@ -223,7 +201,7 @@ def move_request(
     request.stage = body.stage
     request.status = models.RequestStatus.in_progress.value
     _history(db, settings, request, HistoryKind.status, body.note)
-    return _changed(db, request, response)
+    return view(db, committed(db, request, response))
 
 
 @router.post("/requests/{request_id}/messages", response_model=models.DeskRequest)
@@ -242,7 +220,7 @@ def message_request(
     claim(db, request, agent.agent, version)  # first: a refusal below undoes it
     _open(request)
     _history(db, settings, request, HistoryKind.message, body.text)
-    return _changed(db, request, response)
+    return view(db, committed(db, request, response))
 
 
 @router.post("/requests/{request_id}/document-requests", response_model=models.DeskRequest)
@@ -275,7 +253,7 @@ def ask_for_document(
     if body.document_code not in request.requested_documents:
         request.requested_documents = [*request.requested_documents, body.document_code]
     _history(db, settings, request, HistoryKind.document_requested, body.note, body.document_code)
-    return _changed(db, request, response)
+    return view(db, committed(db, request, response))
 
 
 @router.post("/requests/{request_id}/resolution", response_model=models.DeskRequest)
@@ -299,4 +277,4 @@ def resolve_request(
     request.status = body.outcome.value
     request.requested_documents = []
     _history(db, settings, request, HistoryKind.status, body.note)
-    return _changed(db, request, response)
+    return view(db, committed(db, request, response))

@@ -14,7 +14,7 @@ from selfcare_tui.api.models import ErrorCode, FieldError
 from ... import convert, tables
 from ...contract import NOT_FOUND, answers, refusals
 from ...deps import Config, Db, IdPath
-from ...desk import Agent, BasedOn, claim_work, tag
+from ...desk import Agent, BasedOn, claim_work, committed, tag
 from ...i18n import _
 from ...idempotency import IdempotencyKey, fingerprint, run_once
 from ...problems import not_found, refused
@@ -112,10 +112,7 @@ def change_work(
     work.starts_at, work.ends_at = starts_at, ends_at
     if body.description is not None:
         work.description = body.description
-    db.commit()
-    db.refresh(work)
-    tag(response, work.version)
-    return convert.desk_work(work)
+    return convert.desk_work(committed(db, work, response))
 
 
 @router.post("/works/{work_id}/end", response_model=models.DeskWork)
@@ -136,7 +133,4 @@ def end_work(
     now = settings.now()
     work.starts_at = min(work.starts_at, now)
     work.ends_at = now
-    db.commit()
-    db.refresh(work)
-    tag(response, work.version)
-    return convert.desk_work(work)
+    return convert.desk_work(committed(db, work, response))
