@@ -18,18 +18,21 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pyotp
 import uvicorn
 from sqlalchemy import insert, select
 
-from selfcare_tui.api import SelfcareClient
+from selfcare_tui.api import SelfcareClient, models
 from selfcare_tui.server import tables
 from selfcare_tui.server.app import create_app
+from selfcare_tui.server.demo import AGENT_TOTP_SECRET
 from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
 INVOICES = int(os.environ.get("BENCH_INVOICES", "100000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100000"))
 BIG_ACCOUNT = "1000000001"
 ADDRESS = {"street": "Pikk 1", "city": "Tallinn", "postal_code": "10123", "country": "EE"}
 
@@ -72,6 +75,38 @@ def add_invoices(settings: Settings, count: int) -> None:
                 rows = []
         if rows:
             db.execute(insert(tables.Invoice), rows)
+        db.commit()
+    app.state.engine.dispose()
+
+
+def add_requests(settings: Settings, count: int) -> None:
+    """Fill the agents' requests queue with `count` open requests, a year's worth."""
+    app = create_app(settings)
+    with app.state.sessions() as db:
+        rows: list[dict[str, object]] = []
+        for i in range(count):
+            rows.append(
+                {
+                    "id": f"RQ9{i:08d}",
+                    "account_number": BIG_ACCOUNT,
+                    "type_code": "general",
+                    "place_id": None,
+                    "subject": f"Question {i}",
+                    "message": "",
+                    "fields": {},
+                    "status": "submitted",
+                    "stage": "registered",
+                    "created_at": NOW - dt.timedelta(minutes=count - i),
+                    "requested_documents": [],
+                    "version": 1,
+                    "holder_id": None,
+                }
+            )
+            if len(rows) == 5000:
+                db.execute(insert(tables.Request), rows)
+                rows = []
+        if rows:
+            db.execute(insert(tables.Request), rows)
         db.commit()
     app.state.engine.dispose()
 
@@ -119,6 +154,31 @@ async def measure(base_url: str) -> list[tuple[str, float, float]]:
             await timed("accounts of the login", client.accounts),
             await timed("account with balance", lambda: client.account(BIG_ACCOUNT)),
             await timed("meters with last readings", lambda: client.meters(BIG_ACCOUNT)),
+            *await measure_desk(base_url),
+        ]
+
+
+async def measure_desk(base_url: str) -> list[tuple[str, float, float]]:
+    """The agents' requests queue holding REQUESTS open requests."""
+    async with SelfcareClient(base_url) as agent:
+        challenge = await agent.login("agent", "agent-demo")
+        assert isinstance(challenge, models.MfaChallenge)
+        await agent.answer_mfa(challenge.challenge_id, pyotp.TOTP(AGENT_TOTP_SECRET).at(NOW))
+        cursor = (await agent.request_queue(limit=50)).next_cursor
+        for _ in range(200):
+            cursor = (await agent.request_queue(limit=50, cursor=cursor)).next_cursor
+        deep = cursor
+        return [
+            await timed("desk: first page of the requests queue (50)", agent.request_queue),
+            await timed(
+                "desk: page 201 of the requests queue (50)",
+                lambda: agent.request_queue(cursor=deep),
+            ),
+            await timed(
+                "desk: first page of untaken requests",
+                lambda: agent.request_queue(taken=models.TakenFilter.untaken),
+            ),
+            await timed("desk: queue counts", agent.queue_counts),
         ]
 
 
@@ -133,6 +193,7 @@ def main() -> None:
         started = time.perf_counter()
         add_invoices(settings, INVOICES)
         added = time.perf_counter() - started
+        add_requests(settings, REQUESTS)
         server, thread, port = serve(settings)
         try:
             results = asyncio.run(measure(f"http://127.0.0.1:{port}"))
@@ -141,7 +202,10 @@ def main() -> None:
             thread.join()
     machine = f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
     print(f"{machine}, SQLite, server and client on loopback\n")
-    print(f"One account holds {INVOICES:,} invoices; times are per API call through the client.\n")
+    print(
+        f"One account holds {INVOICES:,} invoices and the agents' queue {REQUESTS:,} open "
+        "requests; times are per API call through the client.\n"
+    )
     print("| measurement | median | p95 |")
     print("| --- | --- | --- |")
     print(f"| seed demo data + {CUSTOMERS:,} synthetic customers | {seeded:.1f} s | |")

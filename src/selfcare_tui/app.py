@@ -165,9 +165,13 @@ class SelfcareApp(App[None]):
             if old not in self.screen_stack:
                 self.uninstall_screen(old)
         self._sections = {}
-        self.go("overview")
+        self.go("desk" if self.is_agent else "overview")
         if note:
             self.notify(note, title=_("Login not kept"), severity="warning", timeout=30)
+
+    @property
+    def is_agent(self) -> bool:
+        return self.me is not None and self.me.role is models.Role.agent
 
     # --- frame ------------------------------------------------------------------------
 
@@ -185,7 +189,9 @@ class SelfcareApp(App[None]):
         if account is None:
             return
         self.account = account
-        if isinstance(self.screen, AccountScreen):
+        if isinstance(self.screen, AccountScreen) and not self.screen.NEEDS_ACCOUNT:
+            self.go("overview")  # found from the desk: the agent acts for the customer now
+        elif isinstance(self.screen, AccountScreen):
             self.screen.show_account(account)
         if self.session is not None:
             try:
@@ -228,7 +234,7 @@ class SelfcareApp(App[None]):
         if isinstance(self.screen, GoToMenu):
             return
         current = getattr(self.screen, "section", None)
-        self.push_screen(GoToMenu(current), self._went)
+        self.push_screen(GoToMenu(current, agent=self.is_agent), self._went)
 
     def _went(self, name: str | None) -> None:
         if name is not None:
@@ -261,7 +267,8 @@ class SelfcareApp(App[None]):
             seen.add(binding.description)
             rows.append(KeyHelp(self.get_key_display(binding), binding.description))
         rows += [
-            KeyHelp(f"g {s.key}", _("Go to: {title}").format(title=s.title)) for s in sections()
+            KeyHelp(f"g {s.key}", _("Go to: {title}").format(title=s.title))
+            for s in sections(self.is_agent)
         ]
         return rows
 
@@ -320,7 +327,7 @@ class SelfcareApp(App[None]):
                 _("Show another account: own, held by mandate, or (agents) any"),
                 self.action_switch_account,
             )
-            for section in sections():
+            for section in sections(self.is_agent):
                 yield SystemCommand(
                     _("Go to: {title}").format(title=section.title),
                     section.description,

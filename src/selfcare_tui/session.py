@@ -323,16 +323,21 @@ async def log_out(profile_name: str | None) -> bool:
     return True
 
 
-async def password_session(server: str, username: str, password: str) -> Session:
+async def password_session(
+    server: str, username: str, password: str, one_time_code: Callable[[], str] | None = None
+) -> Session:
     """A session that lives only for this run: nothing goes to the keyring or the config.
 
-    For the demo. The returned client is fresh, so it may be used from another event loop
-    (the app's) than the one that logged in.
+    For the demo, which knows its agents' TOTP secret (`one_time_code`). The returned client
+    is fresh, so it may be used from another event loop (the app's) than the one that logged
+    in.
     """
     async with client_for(server) as login:
         result = await login.login(username, password)
         if isinstance(result, models.MfaChallenge):
-            raise NotLoggedIn(_("This login needs a one-time code; use the login screen."))
+            if one_time_code is None:
+                raise NotLoggedIn(_("This login needs a one-time code; use the login screen."))
+            result = await login.answer_mfa(result.challenge_id, one_time_code())
     client = client_for(
         server, access_token=result.access_token, refresh_token=result.refresh_token
     )

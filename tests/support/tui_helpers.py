@@ -9,15 +9,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pyotp
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from selfcare_tui.app import SelfcareApp
 from selfcare_tui.i18n import _
+from selfcare_tui.screens.desk import DeskScreen
 from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
-from selfcare_tui.session import password_session
+from selfcare_tui.server.demo import AGENT_TOTP_SECRET
+from selfcare_tui.session import Session, password_session
 
 from .live_server import LiveServer
 
@@ -94,6 +97,38 @@ async def ready_app(server: str, username: str = "maria", **kwargs: Any) -> Self
     """
     session = await password_session(server, username, f"{username}-demo")
     return SelfcareApp(session=session, **kwargs)
+
+
+async def ready_agent_app(server: LiveServer, username: str = "agent") -> SelfcareApp:
+    """`ready_app` for a support agent, who answers her TOTP step at the server's clock; the
+    app opens the desk (wait with `desk_shown`)."""
+    return SelfcareApp(session=await _agent_session(server, username))
+
+
+def ready_agent_app_for_snapshot(server: LiveServer, username: str = "agent") -> SelfcareApp:
+    return SelfcareApp(session=asyncio.run(_agent_session(server, username)))
+
+
+async def _agent_session(server: LiveServer, username: str) -> Session:
+    return await password_session(
+        server.base_url,
+        username,
+        f"{username}-demo",
+        one_time_code=lambda: pyotp.TOTP(AGENT_TOTP_SECRET).at(server.clock.now()),
+    )
+
+
+def desk_loaded(pilot: Pilot[None]) -> bool:
+    screen = pilot.app.screen
+    return (
+        isinstance(screen, DeskScreen)
+        and screen.data is not None
+        and not screen.query_one("#body").loading
+    )
+
+
+async def desk_shown(pilot: Pilot[None]) -> None:
+    await wait_for(pilot, lambda: desk_loaded(pilot))
 
 
 def ready_app_for_snapshot(server: str, username: str = "maria", **kwargs: Any) -> SelfcareApp:

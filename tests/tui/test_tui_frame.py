@@ -24,6 +24,7 @@ from selfcare_tui.server.demo import AGENT_TOTP_SECRET, ATTACHABLE_ACCOUNT
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
 from ..support.tui_helpers import (
+    desk_shown,
     log_in,
     overview_loaded,
     overview_shown,
@@ -75,7 +76,7 @@ async def log_in_as_agent(pilot: Pilot[None], live_server: LiveServer) -> None:
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#otp", Input).has_focus)
     code = pyotp.TOTP(AGENT_TOTP_SECRET).at(live_server.clock.now())
     await pilot.press(*code, "enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, OverviewScreen))
+    await desk_shown(pilot)  # an agent lands on the desk
 
 
 async def test_an_agent_searches_and_acts_with_the_audit_banner(

@@ -156,10 +156,32 @@ def test_business_places_cover_the_outage_rules(db: Session) -> None:
     ).all()
     assert [(w.kind, w.area) for w in active] == [("accidental", "AREA-HARJU-7")]
     assert "AREA-HARJU-7" in {p.area for p in places}
-    [report] = db.scalars(select(tables.OutageReport)).all()
+    [report] = db.scalars(
+        select(tables.OutageReport).where(
+            tables.OutageReport.account_number == demo.BUSINESS_ACCOUNT
+        )
+    ).all()
     assert report.status == "open" and report.reference.startswith("OR")
     assert report.created_at.date() == TODAY - dt.timedelta(days=1)
     assert report.place_id in {p.id for p in places}
+
+
+def test_the_agents_queues_hold_every_kind_and_stage(db: Session) -> None:
+    """Every request type of the guide waits in the queue, at one of its own stages, taken by
+    either agent or by nobody; the outage reports are open and acknowledged."""
+    open_requests = db.scalars(
+        select(tables.Request).where(tables.Request.status.in_(["submitted", "in_progress"]))
+    ).all()
+    types = {t.code: t.stages for t in db.scalars(select(tables.RequestType))}
+    assert {r.type_code for r in open_requests} == set(types)
+    for request in open_requests:
+        assert request.stage in types[request.type_code], request.id
+    holders = {r.holder.username if r.holder else None for r in open_requests}
+    assert holders == {None, "agent", "mihai"}
+    asked = [r for r in open_requests if r.requested_documents]
+    assert [r.requested_documents for r in asked] == [["identity_document"]]
+    reports = db.scalars(select(tables.OutageReport)).all()
+    assert {r.status for r in reports} == {"open", "in_progress"}
 
 
 def test_business_has_one_replaced_meter(db: Session) -> None:

@@ -15,6 +15,7 @@ import click
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
+from selfcare_tui.core.desk import DeskItem, holder_name, is_report
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.request_history import stage_label
 from selfcare_tui.i18n import _, format_datetime
@@ -37,7 +38,7 @@ from .requests import request_fields
 from .translated import TranslatedGroup
 
 T = TypeVar("T")
-Item = models.DeskRequest | models.DeskOutageReport
+Item = DeskItem
 
 
 def _with_client(state: State, work: Callable[[SelfcareClient], Awaitable[T]]) -> T:
@@ -45,15 +46,6 @@ def _with_client(state: State, work: Callable[[SelfcareClient], Awaitable[T]]) -
         return await work(session.client)
 
     return with_session(state, go)
-
-
-def is_report(item_id: str) -> bool:
-    """Outage report references start with OR; everything else is a request."""
-    return item_id.upper().startswith("OR")
-
-
-def _holder(item: Item) -> str:
-    return item.holder.display_name if item.holder else ""
 
 
 based_on_option = click.option(
@@ -70,7 +62,7 @@ def _show_request(item: models.DeskRequest) -> None:
         [
             (_("Account"), f"{item.account_number} {item.account_name}"),
             (_("Area"), item.area or ""),
-            (_("Taken by"), _holder(item) or _("nobody")),
+            (_("Taken by"), holder_name(item) or _("nobody")),
             (_("Version"), str(item.version)),
         ]
     )
@@ -89,7 +81,7 @@ def _show_report(item: models.DeskOutageReport) -> None:
         (_("Contact phone"), item.contact_phone or ""),
         (_("Work"), item.work_id or ""),
         (_("Note"), item.note or ""),
-        (_("Taken by"), _holder(item) or _("nobody")),
+        (_("Taken by"), holder_name(item) or _("nobody")),
         (_("Version"), str(item.version)),
     ]
     output.fields(rows)
@@ -224,7 +216,7 @@ def desk_queue(
                     label(r.status),
                     r.area,
                     r.account_number,
-                    _holder(r),
+                    holder_name(r),
                 )
                 for r in reports
             ],
@@ -262,7 +254,7 @@ def desk_queue(
                 r.type_code,
                 stage_label(r.stage) if r.stage else label(r.status),
                 r.account_number,
-                _holder(r),
+                holder_name(r),
             )
             for r in requests
         ],

@@ -165,16 +165,25 @@ def server_openapi() -> None:
     is_flag=True,
     help="Only run the backend and print how to reach it (also when there is no terminal).",
 )
-def demo(port: int, server_only: bool) -> None:
+@click.option(
+    "--as",
+    "username",
+    type=click.Choice(["maria", "jaan", "acme", "agent", "mihai"]),
+    default="maria",
+    show_default=True,
+    help="The demo login the app opens with; agent and mihai open the support agents' desk.",
+)
+def demo(port: int, server_only: bool, username: str) -> None:
     """Try everything on one machine: fresh demo data, the backend on loopback, and the app.
 
-    The app opens logged in as the demo household customer (maria); quitting it stops the
-    backend. The demo login lives only for this run: nothing goes to your keyring or config.
+    The app opens logged in as the demo household customer (maria), or another demo login
+    (--as agent opens the support agents' desk); quitting it stops the backend. The demo
+    login lives only for this run: nothing goes to your keyring or config.
     """
     import tempfile
 
     require_backend()
-    from selfcare_tui.server.demo import DEMO_LOGINS
+    from selfcare_tui.server.demo import AGENT_TOTP_SECRET, DEMO_LOGINS
     from selfcare_tui.server.run import BackgroundServer, free_port, seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
 
@@ -201,7 +210,16 @@ def demo(port: int, server_only: bool) -> None:
 
     server = BackgroundServer(settings, port=port).start()
     try:
-        session = asyncio.run(password_session(server.url, "maria", "maria-demo"))
+        import pyotp
+
+        session = asyncio.run(
+            password_session(
+                server.url,
+                username,
+                f"{username}-demo",
+                one_time_code=pyotp.TOTP(AGENT_TOTP_SECRET).now,
+            )
+        )
         SelfcareApp(session=session).run()
     finally:
         server.stop()

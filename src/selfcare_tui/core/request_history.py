@@ -36,6 +36,11 @@ def stage_label(stage: str) -> str:
     return _stage_names().get(stage, stage.replace("_", " "))
 
 
+def type_title(code: str, types: list[models.RequestType]) -> str:
+    """The type's name from the guide; its code when the guide no longer has it."""
+    return next((t.name for t in types if t.code == code), code)
+
+
 def document_name(code: str, rtype: models.RequestType | None) -> str:
     if rtype is not None:
         named = next((d.name for d in rtype.documents if d.code == code), None)

@@ -50,6 +50,8 @@ class AccountScreen(Screen[None], Generic[Data]):
     FOCUS_AFTER_LOAD: ClassVar[bool] = True
     """False for forms: with a field focused, `g` and `?` would be typed, not obeyed."""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", _("Refresh"))]
+    NEEDS_ACCOUNT: ClassVar[bool] = True
+    """False for the agents' desk, which shows the utility's queues, not an account."""
 
     def __init__(
         self, session: Session, account: models.AccountSummary | None, me: models.Me
@@ -66,7 +68,7 @@ class AccountScreen(Screen[None], Generic[Data]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield AccountBanner(self.account)
+        yield AccountBanner(self.account if self.NEEDS_ACCOUNT else None)
         with Vertical(id="problem"):
             yield Static("", id="problem-text", markup=False)
             yield Button(_("Retry"), id="retry", variant="primary")
@@ -99,6 +101,9 @@ class AccountScreen(Screen[None], Generic[Data]):
 
     def show_account(self, account: models.AccountSummary | None) -> None:
         self.account = account
+        if not self.NEEDS_ACCOUNT:
+            self.action_reload()
+            return
         self.query_one(AccountBanner).show_account(account)
         if account is None:
             self.sub_title = ""
@@ -136,6 +141,8 @@ class AccountScreen(Screen[None], Generic[Data]):
     def action_reload(self) -> None:
         if self.account is not None:
             self._load(self.account.number)
+        elif not self.NEEDS_ACCOUNT:
+            self._load("")
 
     # --- loading and failures -------------------------------------------------------------
 
@@ -173,7 +180,8 @@ class AccountScreen(Screen[None], Generic[Data]):
             return
         finally:
             done_loading(body)
-        if self.account is None or self.account.number != number:
+        shown = self.account.number if self.account is not None else ""
+        if self.NEEDS_ACCOUNT and shown != number:
             return  # switched meanwhile; that load shows its own account
         self.problem(None)
         self.show(data)

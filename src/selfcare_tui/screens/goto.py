@@ -45,10 +45,10 @@ class GoToMenu(Dialog[str | None]):
 
     CSS_PATH = "goto.tcss"
 
-    def __init__(self, current: str | None) -> None:
+    def __init__(self, current: str | None, *, agent: bool = False) -> None:
         super().__init__()
         self._current = current
-        self._sections = sections()
+        self._sections = sections(agent)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto", classes="dialog-box") as box:

@@ -26,6 +26,7 @@ from selfcare_tui.core.request_history import (
     document_name,
     document_names,
     stage_label,
+    type_title,
 )
 from selfcare_tui.i18n import _, format_datetime
 from selfcare_tui.session import Session
@@ -34,11 +35,6 @@ from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.login_ended import LoginEnded
 
 from .file_picker import FilePicker
-
-
-def type_title(code: str, types: list[models.RequestType]) -> str:
-    """The type's name from the guide; its code when the guide no longer has it."""
-    return next((t.name for t in types if t.code == code), code)
 
 
 def place_text(place_id: str, places: list[models.Place]) -> str:

@@ -21,12 +21,12 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import ApiError
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.loaders.requests import RequestsData, load_requests
-from selfcare_tui.core.request_history import stage_label
+from selfcare_tui.core.request_history import stage_label, type_title
 from selfcare_tui.i18n import _, format_date, ngettext
 from selfcare_tui.session import Session
 
 from .base import AccountScreen
-from .request_detail import RequestDetailScreen, type_title
+from .request_detail import RequestDetailScreen
 from .request_form import FormMemory, FormState, RequestFormScreen
 
 T = TypeVar("T")

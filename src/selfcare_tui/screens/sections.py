@@ -28,8 +28,20 @@ class Section:
         return cls
 
 
-def sections() -> list[Section]:
-    """In menu order; a function so the titles are translated in the user's language."""
+def sections(agent: bool = False) -> list[Section]:
+    """In menu order; a function so the titles are translated in the user's language. A
+    support agent's list starts with the desk."""
+    desk = Section(
+        "desk",
+        "d",
+        _("Desk"),
+        _("Work queues of requests and outage reports, customer search, audit log"),
+        "desk:DeskScreen",
+    )
+    return [*([desk] if agent else []), *account_sections()]
+
+
+def account_sections() -> list[Section]:
     return [
         Section(
             "overview",
@@ -118,4 +130,4 @@ def sections() -> list[Section]:
 
 
 def section_named(name: str) -> Section | None:
-    return next((s for s in sections() if s.name == name), None)
+    return next((s for s in sections(agent=True) if s.name == name), None)

@@ -45,6 +45,26 @@ def account_prompt(account: models.AccountSummary, current: bool) -> Text:
     return text
 
 
+def match_prompt(match: models.CustomerMatch, current: bool) -> Text:
+    """An account the agents' search found, and what of it matched the query."""
+    marker = "● " if current else "  "
+    text = Text(f"{marker}{match.number}  {match.name}", no_wrap=True)
+    text.append(f"\n    {matched_label(match.matched)}: {match.detail}", style="italic")
+    return text
+
+
+def matched_label(matched: str) -> str:
+    labels = {
+        "number": _("account number"),
+        "name": _("name"),
+        "address": _("address"),
+        "meter": _("meter serial"),
+        "payment_code": _("payment code"),
+        "payment_reference": _("payment reference"),
+    }
+    return labels.get(matched, matched)
+
+
 class AccountSwitcher(Dialog[models.AccountSummary | None]):
     """Dismisses with the chosen account, or None when closed with escape."""
 
@@ -67,8 +87,8 @@ class AccountSwitcher(Dialog[models.AccountSummary | None]):
                 else _("enter choose · esc close")
             )
             if self._me.role is models.Role.agent:
-                yield Label(_("Search customers by account number or name"))
-                yield Input(id="search", placeholder=_("number or name"))
+                yield Label(_("Search: account number, name, address, meter, payment reference"))
+                yield Input(id="search", placeholder=_("what to look for"))
             yield OptionList(id="accounts")
             yield Static("", id="switcher-message", markup=False)
             if self._me.role is models.Role.customer:
@@ -97,6 +117,9 @@ class AccountSwitcher(Dialog[models.AccountSummary | None]):
         message = self.query_one("#switcher-message", Static)
         options.loading = True
         try:
+            if query and self._me.role is models.Role.agent:
+                await self._search_customers(query)
+                return
             accounts = await self._client.accounts(query)
         except SelfcareError as exc:
             message.update(describe(exc, self._client.base_url))
@@ -117,10 +140,39 @@ class AccountSwitcher(Dialog[models.AccountSummary | None]):
             # enter then chooses at once: the account in view, else the first found
             options.highlighted = numbers.index(self._current) if self._current in numbers else 0
 
+    async def _search_customers(self, query: str) -> None:
+        """The back office's customer search: more than names and numbers, and says what
+        matched, so two Maria Tamms are told apart by their addresses."""
+        options = self.query_one(OptionList)
+        message = self.query_one("#switcher-message", Static)
+        matches = await self._client.search_customers(query)
+        self._accounts = {}
+        options.set_options(
+            Option(match_prompt(m, m.number == self._current), id=m.number) for m in matches
+        )
+        message.update("" if matches else _("No accounts found."))
+        if matches:
+            options.highlighted = 0
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id is not None:
-            self.dismiss(self._accounts.get(event.option_id))
+        if event.option_id is None:
+            return
+        account = self._accounts.get(event.option_id)
+        if account is not None:
+            self.dismiss(account)
+        else:
+            self._open_found(event.option_id)
+
+    @work(exclusive=True, group="accounts")
+    async def _open_found(self, number: str) -> None:
+        """An account found by the search is opened (and so audited) once chosen."""
+        try:
+            account = await self._client.account(number)
+        except SelfcareError as exc:
+            self.query_one("#switcher-message", Static).update(describe(exc, self._client.base_url))
+            return
+        self.dismiss(account)
 
     @on(Button.Pressed, "#attach")
     def action_attach(self) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Final
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import tables
-from .accounts import BUSINESS_ACCOUNT, JAAN_ACCOUNT, PAYMENT_CODES
+from .accounts import ATTACHABLE_ACCOUNT, BUSINESS_ACCOUNT, JAAN_ACCOUNT, PAYMENT_CODES
+
+Step = tuple[str, str | None, dt.datetime, str | None]
+"""status, stage, when, note: one entry of a request's status history."""
 
 # A one-page PDF, small enough to keep inline: the demo's signed documents.
 _DEMO_PDF: Final = (
@@ -28,23 +33,32 @@ def _request(
     type_code: str,
     subject: str,
     fields: dict[str, str],
-    steps: list[tuple[str, str | None, dt.datetime, str | None]],
+    steps: list[Step],
     documents: list[str],
+    *,
+    place_id: str | None = None,
+    holder_id: int | None = None,
+    said: Sequence[tuple[dt.datetime, str, str | None]] = (),
 ) -> None:
-    """A request with its status history (oldest first) and the documents attached to it."""
+    """A request with its status history (oldest first) and the documents attached to it;
+    on the utility's side, the agent holding it and what the utility `said` (when, the
+    words, and the document asked for or None for a message)."""
     status, stage, created_at = steps[-1][0], steps[-1][1], steps[0][2]
     session.add(
         tables.Request(
             id=request_id,
             account_number=account,
             type_code=type_code,
-            place_id=None,
+            place_id=place_id,
             subject=subject,
             message="",
             fields=fields,
             status=status,
             stage=stage,
             created_at=created_at,
+            requested_documents=[code for _at, _text, code in said if code],
+            version=1 + len(said) + (holder_id is not None),
+            holder_id=holder_id,
         )
     )
     session.flush()
@@ -52,6 +66,18 @@ def _request(
         session.add(
             tables.RequestHistory(
                 request_id=request_id, status=step_status, stage=step_stage, at=at, note=note
+            )
+        )
+    for at, text, code in said:
+        session.add(
+            tables.RequestHistory(
+                request_id=request_id,
+                status=status,
+                stage=stage,
+                at=at,
+                note=text,
+                kind="document_requested" if code else "message",
+                document_code=code,
             )
         )
     for n, code in enumerate(documents, start=1):
@@ -127,4 +153,111 @@ def _requests(session: Session, now: dt.datetime) -> None:
             ),
         ],
         [],
+    )
+
+
+def _queue_items(session: Session, now: dt.datetime) -> None:
+    """The agents' queues: a request of every other type at a stage of its own, some taken
+    by agent (Liis Support), some by mihai, some by nobody, all of the customer Liis Mets
+    (whose account no demo login holds, so the customers' screens stay as they are)."""
+    days = dt.timedelta(days=1)
+    account = ATTACHABLE_ACCOUNT[0]
+    place = session.scalar(select(tables.Place.id).where(tables.Place.account_number == account))
+    agents = dict(
+        session.execute(
+            select(tables.User.username, tables.User.id).where(
+                tables.User.username.in_(["agent", "mihai"])
+            )
+        ).all()
+    )
+    _request(
+        session,
+        "RQ000000004",
+        account,
+        "general",
+        "Can I get my invoices in Estonian?",
+        {},
+        [("draft", None, now - 1 * days, None), ("submitted", "registered", now - 1 * days, None)],
+        [],
+    )
+    _request(
+        session,
+        "RQ000000005",
+        account,
+        "complaint",
+        "The meter reading on my bill is wrong",
+        {},
+        [
+            ("draft", None, now - 9 * days, None),
+            ("submitted", "registered", now - 9 * days, None),
+            ("in_progress", "investigation", now - 7 * days, None),
+        ],
+        [],
+        place_id=place,
+        holder_id=agents["mihai"],
+        said=[(now - 6 * days, "We are checking the meter; a technician will call you.", None)],
+    )
+    _request(
+        session,
+        "RQ000000006",
+        account,
+        "change_of_holder",
+        "My daughter takes over the house",
+        {
+            "eic": "Kalevi 3-12, Tartu",
+            "applicant_name": "Kadri Mets",
+            "email": "kadri.mets@example.com",
+            "phone": "+372 5555 0202",
+            "payment_code": PAYMENT_CODES[account],
+            "customer_code": account,
+        },
+        [
+            ("draft", None, now - 5 * days, None),
+            ("submitted", "submitted", now - 5 * days, None),
+            ("in_progress", "confirmed", now - 3 * days, "Confirmed; we need her documents."),
+        ],
+        [],
+        place_id=place,
+        holder_id=agents["agent"],
+        said=[(now - 3 * days, "A copy of Kadri's ID card, please.", "identity_document")],
+    )
+    _request(
+        session,
+        "RQ000000007",
+        account,
+        "package_change",
+        "Move to the fixed price",
+        {"product_code": "FIXED24"},
+        [("draft", None, now - 12 * days, None), ("submitted", "submitted", now - 12 * days, None)],
+        [],
+        place_id=place,
+    )
+    _request(
+        session,
+        "RQ000000008",
+        account,
+        "place_link",
+        "Add my garage to my account",
+        {"address": "Kalevi 3a, Tartu"},
+        [
+            ("draft", None, now - 20 * days, None),
+            ("submitted", "submitted", now - 20 * days, None),
+            ("in_progress", "verification", now - 15 * days, None),
+        ],
+        [],
+    )
+    session.add(
+        tables.OutageReport(
+            reference="OR100000002",
+            account_number=account,
+            place_id=place,
+            description="The lights flicker and went out twice tonight.",
+            contact_phone="+372 5555 0303",
+            status="in_progress",
+            created_at=now - dt.timedelta(hours=5),
+            work_id=None,
+            note=None,
+            version=3,
+            holder_id=agents["mihai"],
+        )
     )

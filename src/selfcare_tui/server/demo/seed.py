@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import tables
 from ..reference_data import ensure_reference_data
 from .customers import _acme, _attachable, _jaan, _maria, _named_users, _works
-from .requests import _requests
+from .requests import _queue_items, _requests
 from .seeder import _Seeder
 from .synthetic import _synthetic_customers
 
@@ -34,4 +34,5 @@ def seed_demo(session: Session, *, today: dt.date, customers: int = 0, seed: int
     _works(seeder)
     seeder.flush()
     _requests(session, seeder.now)
+    _queue_items(session, seeder.now)
     _synthetic_customers(seeder, customers)
