@@ -115,7 +115,8 @@ async def test_an_agent_takes_writes_moves_and_resolves_a_request(
         for stage in ("in review", "answered"):
             await pilot.press("s")
             await send_form(pilot, "")
-            await wait_for(pilot, lambda stage=stage: said(pilot) == f"Moved to: {stage}.")
+            moved = f"Moved to: {stage}."
+            await wait_for(pilot, lambda moved=moved: said(pilot) == moved)  # type: ignore[misc]
         await pilot.press("x")
         await send_form(pilot, "Done.")
         await wait_for(pilot, lambda: said(pilot) == "The request is closed.")
@@ -167,7 +168,9 @@ async def test_a_form_refused_keeps_its_text_and_a_changed_item_is_shown_anew(
             shown = await agent.desk_request("RQ000000007")
             await agent.message_request("RQ000000007", shown.version, "From the CLI.")
         await pilot.press(*"Rejected: FIXED24 is not sold any more.", "ctrl+s")
-        await wait_for(pilot, lambda: "changed" in str(form.query_one("#action-error").content))
+        await wait_for(
+            pilot, lambda: "changed" in str(form.query_one("#action-error", Static).content)
+        )
         assert form.query_one("#text", TextArea).text == "Rejected: FIXED24 is not sold any more."
         assert "From the CLI." in str(item.query_one("#history", Static).content)
         await pilot.press("ctrl+s")
@@ -250,6 +253,7 @@ async def test_the_audit_log_lists_and_narrows(live_server: LiveServer) -> None:
         await pilot.press("4")
         await wait_for(pilot, lambda: isinstance(app.screen, AuditLog))
         log = app.screen
+        assert isinstance(log, AuditLog)
         table = log.query_one(DataTable)
         await wait_for(pilot, lambda: log.shown > 0)
         assert "queue_counts" in [table.get_row_at(i)[3] for i in range(table.row_count)]
