@@ -14,13 +14,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
 import pyotp
 import uvicorn
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from selfcare_tui.api import SelfcareClient, models
 from selfcare_tui.server import tables
@@ -37,6 +38,20 @@ BIG_ACCOUNT = "1000000001"
 ADDRESS = {"street": "Pikk 1", "city": "Tallinn", "postal_code": "10123", "country": "EE"}
 
 
+def insert_batched(
+    db: Session, table: type[tables.Base], rows: Iterable[dict[str, object]]
+) -> None:
+    """Many rows in few statements: 5,000 a time keeps memory flat."""
+    batch: list[dict[str, object]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 5000:
+            db.execute(insert(table), batch)
+            batch = []
+    if batch:
+        db.execute(insert(table), batch)
+
+
 def add_invoices(settings: Settings, count: int) -> None:
     """Give maria's flat `count` more historical invoices, as a huge business account has."""
     app = create_app(settings)
@@ -45,36 +60,31 @@ def add_invoices(settings: Settings, count: int) -> None:
             select(tables.Place).where(tables.Place.account_number == BIG_ACCOUNT)
         ).first()
         assert place is not None
-        rows: list[dict[str, object]] = []
-        for i in range(count):
+
+        def invoice(i: int) -> dict[str, object]:
             day = dt.date(1900, 1, 1) + dt.timedelta(days=i % 40000)
-            rows.append(
-                {
-                    "number": f"BIG{i:09d}",
-                    "account_number": BIG_ACCOUNT,
-                    "place_id": place.id,
-                    "period_start": day,
-                    "period_end": day,
-                    "issued_on": day,
-                    "due_on": day,
-                    "kwh": Decimal("100.000"),
-                    "amount": Decimal("20.00"),
-                    "paid_amount": Decimal("20.00"),
-                    "estimated": False,
-                    "status": "paid",
-                    "replaced_by": None,
-                    "payment_reference": f"9{i:09d}",
-                    "correspondence_address": ADDRESS,
-                    "lines": [],
-                    "tax_rate": Decimal("0.22"),
-                    "tax_amount": Decimal("3.61"),
-                }
-            )
-            if len(rows) == 5000:
-                db.execute(insert(tables.Invoice), rows)
-                rows = []
-        if rows:
-            db.execute(insert(tables.Invoice), rows)
+            return {
+                "number": f"BIG{i:09d}",
+                "account_number": BIG_ACCOUNT,
+                "place_id": place.id,
+                "period_start": day,
+                "period_end": day,
+                "issued_on": day,
+                "due_on": day,
+                "kwh": Decimal("100.000"),
+                "amount": Decimal("20.00"),
+                "paid_amount": Decimal("20.00"),
+                "estimated": False,
+                "status": "paid",
+                "replaced_by": None,
+                "payment_reference": f"9{i:09d}",
+                "correspondence_address": ADDRESS,
+                "lines": [],
+                "tax_rate": Decimal("0.22"),
+                "tax_amount": Decimal("3.61"),
+            }
+
+        insert_batched(db, tables.Invoice, map(invoice, range(count)))
         db.commit()
     app.state.engine.dispose()
 
@@ -83,30 +93,25 @@ def add_requests(settings: Settings, count: int) -> None:
     """Fill the agents' requests queue with `count` open requests, a year's worth."""
     app = create_app(settings)
     with app.state.sessions() as db:
-        rows: list[dict[str, object]] = []
-        for i in range(count):
-            rows.append(
-                {
-                    "id": f"RQ9{i:08d}",
-                    "account_number": BIG_ACCOUNT,
-                    "type_code": "general",
-                    "place_id": None,
-                    "subject": f"Question {i}",
-                    "message": "",
-                    "fields": {},
-                    "status": "submitted",
-                    "stage": "registered",
-                    "created_at": NOW - dt.timedelta(minutes=count - i),
-                    "requested_documents": [],
-                    "version": 1,
-                    "holder_id": None,
-                }
-            )
-            if len(rows) == 5000:
-                db.execute(insert(tables.Request), rows)
-                rows = []
-        if rows:
-            db.execute(insert(tables.Request), rows)
+
+        def request(i: int) -> dict[str, object]:
+            return {
+                "id": f"RQ9{i:08d}",
+                "account_number": BIG_ACCOUNT,
+                "type_code": "general",
+                "place_id": None,
+                "subject": f"Question {i}",
+                "message": "",
+                "fields": {},
+                "status": "submitted",
+                "stage": "registered",
+                "created_at": NOW - dt.timedelta(minutes=count - i),
+                "requested_documents": [],
+                "version": 1,
+                "holder_id": None,
+            }
+
+        insert_batched(db, tables.Request, map(request, range(count)))
         db.commit()
     app.state.engine.dispose()
 

@@ -10,6 +10,7 @@ the form keeps what was typed. A refusal is said on the line beside the buttons.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -42,6 +43,11 @@ def changed_meanwhile() -> str:
         "Someone changed this item since you opened it: it is shown as it is now. Check it, "
         "then do it again."
     )
+
+
+def stale(error: SelfcareError) -> bool:
+    """The item changed since it was read (412 version_mismatch)."""
+    return isinstance(error, ApiError) and error.code is models.ErrorCode.version_mismatch
 
 
 def keyed(key: str, text: str) -> str:
@@ -166,50 +172,43 @@ class DeskItemScreen(Screen[None]):
     async def _run(self, change: Change, done: str) -> None:
         """A change without words (take, acknowledge): its refusal goes beside the buttons."""
         try:
-            item = await self._based_on_shown(change)
+            item = await self._based_on_shown(lambda: change(self.item.version))
         except TokenRejected as exc:
             self.app.post_message(LoginEnded(describe(exc)))
             return
         except SelfcareError as exc:
-            if not self._version_mismatch(exc):
+            if not stale(exc):  # already said by _based_on_shown
                 self._say(describe(exc, self.session.server), error=True)
             return
         self._shown(item)
         self._say(done)
 
-    async def _based_on_shown(self, change: Change) -> DeskItem:
-        """Change the item as shown; when it changed meanwhile, show it as it is now (and
-        let the refusal through, so the agent decides again)."""
+    async def _based_on_shown(self, change: Callable[[], Awaitable[DeskItem]]) -> DeskItem:
+        """Change the item as shown; when it changed meanwhile, show it as it is now, say so,
+        and let the refusal through (to a form, which keeps its text), so the agent decides
+        again."""
         try:
-            return await change(self.item.version)
+            return await change()
         except ApiError as exc:
-            if exc.code is models.ErrorCode.version_mismatch:
+            if stale(exc):
                 self._shown(await self.read())
+                self._say(changed_meanwhile(), error=True)
             raise
 
-    def _version_mismatch(self, error: SelfcareError) -> bool:
-        if isinstance(error, ApiError) and error.code is models.ErrorCode.version_mismatch:
-            self._say(changed_meanwhile(), error=True)
-            return True
-        return False
+    def held(self) -> bool:
+        """Whether the agent holds the item; if not, says to take it first."""
+        if not self.mine:
+            self._say(_("Take this item first (t): only the agent holding it changes it."))
+        return self.mine
 
     def ask(self, action: DeskAction, done: str) -> None:
         """A change with words: a form; only the agent holding the item may make it."""
-        if not self.mine:
-            self._say(_("Take this item first (t): only the agent holding it changes it."))
+        if not self.held():
             return
         send = action.send
-
-        async def based_on_shown(choice: str | None, text: str) -> DeskItem:
-            try:
-                return await send(choice, text)
-            except ApiError as exc:
-                if exc.code is models.ErrorCode.version_mismatch:
-                    self._shown(await self.read())
-                    self._say(changed_meanwhile(), error=True)
-                raise
-
-        action.send = based_on_shown
+        action = replace(
+            action, send=lambda choice, text: self._based_on_shown(lambda: send(choice, text))
+        )
 
         def sent(item: DeskItem | None) -> None:
             if item is not None:
@@ -422,8 +421,7 @@ class ReportItemScreen(DeskItemScreen):
 
     @on(Button.Pressed, "#acknowledge")
     def action_acknowledge(self) -> None:
-        if not self.mine:
-            self._say(_("Take this item first (t): only the agent holding it changes it."))
+        if not self.held():
             return
         reference, client = self.report.reference, self.session.client
 
@@ -434,8 +432,7 @@ class ReportItemScreen(DeskItemScreen):
 
     @on(Button.Pressed, "#link")
     def action_link(self) -> None:
-        if not self.mine:
-            self._say(_("Take this item first (t): only the agent holding it changes it."))
+        if not self.held():
             return
         self._link()
 
