@@ -67,7 +67,9 @@ async def open_item(pilot: Pilot[None], queue: QueueScreen, item_id: str) -> Des
 
 
 def said(pilot: Pilot[None]) -> str:
-    return text_of(pilot, "#item-message")
+    """The line beside the item's buttons, also while a form is still open over it."""
+    item = next(s for s in reversed(pilot.app.screen_stack) if isinstance(s, DeskItemScreen))
+    return str(item.query_one("#item-message", Static).content)
 
 
 async def send_form(pilot: Pilot[None], text: str) -> None:
