@@ -57,4 +57,5 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_server.py
+	$(BIN)/python benchmarks/bench_billing.py
 	$(BIN)/python benchmarks/bench_tui.py

@@ -788,6 +788,16 @@ class SelfcareClient:
     async def end_work(self, work_id: str, version: int) -> m.DeskWork:
         return await self._desk_change(f"/backoffice/works/{work_id}/end", m.DeskWork, version)
 
+    async def start_billing_run(self, month: str) -> m.BillingRun:
+        """Start the month's billing run; it runs on after the answer (follow it with
+        billing_run). Starting a month again issues only what is missing."""
+        body = m.BillingRunStart(month=month).model_dump(mode="json")
+        response = await self._send("POST", "/backoffice/billing-runs", json=body)
+        return m.BillingRun.model_validate_json(response.content)
+
+    async def billing_run(self, month: str) -> m.BillingRun:
+        return await self._get(f"/backoffice/billing-runs/{month}", m.BillingRun)
+
     async def search_customers(self, query: str, *, limit: int = 50) -> list[m.CustomerMatch]:
         params: Params = {"q": query, "limit": limit}
         return await self._list("/backoffice/customers", m.CustomerMatch, params)

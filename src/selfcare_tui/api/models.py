@@ -269,6 +269,10 @@ class ErrorCode(StrEnum):
     work_not_in_area = "work_not_in_area"
     work_window_invalid = "work_window_invalid"
     work_ended = "work_ended"
+    billing_run_too_early = "billing_run_too_early"
+    """The month's reading window has not closed: readings may still come."""
+    billing_run_running = "billing_run_running"
+    """The month's billing run is running already (in another process, perhaps)."""
 
 
 class FieldError(ApiModel):
@@ -1047,6 +1051,42 @@ class WorkChange(ApiModel):
     description: Paragraphs | None = Field(default=None, min_length=1, max_length=2000)
     starts_at: Moment | None = None
     ends_at: Moment | None = None
+
+
+BILLING_MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+BillingMonth = Annotated[str, Field(pattern=BILLING_MONTH_PATTERN, examples=["2026-12"])]
+"""The month a billing run issues invoices in (YYYY-MM, from year 1000: the calendar must
+hold the month before); they bill the month before."""
+
+
+class BillingRunStart(ApiModel):
+    month: BillingMonth
+
+
+class BillingRunStatus(StrEnum):
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class BillingRun(ApiModel):
+    """A month's billing run and what it has done so far; a run again counts afresh."""
+
+    month: BillingMonth
+    status: BillingRunStatus
+    period_start: dt.date
+    period_end: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    issued: int
+    """Invoices this run issued, estimated ones included."""
+    estimated: int
+    """Of those, invoices on an estimate (no reading in the window)."""
+    already_billed: int
+    """Places skipped: billed for the period already (by an earlier run or an ordered bill)."""
+    notices: int
+    """Payment reminders sent for invoices overdue by the configured number of days."""
+    total_amount: Money
 
 
 class CustomerMatch(ApiModel):

@@ -9,9 +9,9 @@ import sys
 import click
 
 from selfcare_tui import __version__, config, i18n
-from selfcare_tui.api.errors import SelfcareError
+from selfcare_tui.api.errors import SelfcareError, error_for
 from selfcare_tui.config import ConfigError
-from selfcare_tui.i18n import _
+from selfcare_tui.i18n import _, format_date, format_money, ngettext
 
 from . import (
     accounts,
@@ -21,6 +21,7 @@ from . import (
     invoices_download,
     mandates,
     outages,
+    output,
     payments,
     places,
     profile,
@@ -61,7 +62,8 @@ class SelfcareGroup(TranslatedGroup):
     traceback."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        speak_chosen_language(args)  # before any help text or error is looked up
+        if ctx.parent is None:  # `server` is one of these too: its args hold no --lang
+            speak_chosen_language(args)  # before any help text or error is looked up
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -147,6 +149,73 @@ def server(
     if demo and seed_if_empty(settings, customers):
         click.echo(_("Seeded demo data."), err=True)
     serve(settings, host, port)
+
+
+@server.command("bill")
+@click.option(
+    "--month",
+    metavar="YYYY-MM",
+    help="The month of issue; its invoices bill the month before. Default: this month.",
+)
+@click.option(
+    "--database-url",
+    envvar="SELFCARE_DATABASE_URL",
+    help="SQLAlchemy URL of the server's database. Default: the SQLite file `selfcare server` "
+    "uses.",
+)
+@output.json_option
+def server_bill(month: str | None, database_url: str | None, as_json: bool) -> None:
+    """Run the monthly billing run: issue each supplied place's invoice for the month before.
+
+    Bills on the customer's reading in the reading window where there is one, otherwise on
+    an estimate from earlier consumption (marked estimated), and sends a payment reminder
+    for each invoice overdue by the server's set number of days. It can start the day after
+    the reading window closes. Running a month again issues only what is missing.
+
+    \b
+    Examples:
+      selfcare server bill
+      selfcare server bill --month 2026-12 --json
+    """
+    require_backend()
+    from selfcare_tui.server.billing_run import run_by_command
+    from selfcare_tui.server.problems import ApiProblem
+
+    try:
+        run = run_by_command(database_url, month, i18n.language())
+    except ApiProblem as refusal:
+        raise error_for(refusal.problem) from None  # its message and exit code, as the API's
+    if as_json:
+        output.emit_json(run)
+        return
+    click.echo(
+        ngettext(
+            "Billing run {month}: {count} invoice issued for {start} to {end} ({estimated} on "
+            "an estimate), {total} in all.",
+            "Billing run {month}: {count} invoices issued for {start} to {end} ({estimated} on "
+            "an estimate), {total} in all.",
+            run.issued,
+        ).format(
+            month=run.month,
+            count=run.issued,
+            start=format_date(run.period_start),
+            end=format_date(run.period_end),
+            estimated=run.estimated,
+            total=format_money(run.total_amount),
+        )
+    )
+    click.echo(
+        ngettext(
+            "{count} place was billed for that month already.",
+            "{count} places were billed for that month already.",
+            run.already_billed,
+        ).format(count=run.already_billed)
+    )
+    click.echo(
+        ngettext(
+            "{count} payment reminder sent.", "{count} payment reminders sent.", run.notices
+        ).format(count=run.notices)
+    )
 
 
 @server.command("openapi")

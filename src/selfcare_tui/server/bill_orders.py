@@ -127,7 +127,7 @@ def order_bill(
         period_start=period_start,
         period_end=read_on,
         issued_on=today,
-        due_on=today + dt.timedelta(days=20),
+        due_on=today + dt.timedelta(days=settings.payment_term_days),
         kwh=day_kwh + night_kwh,
         amount=bill.total,
         paid_amount=Decimal(0),

@@ -22,7 +22,7 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _window_of_month(settings: Settings, month_day: dt.date) -> tuple[dt.date, dt.date]:
+def window_of_month(settings: Settings, month_day: dt.date) -> tuple[dt.date, dt.date]:
     """The window that starts at the end of `month_day`'s month."""
     start = _month_end(month_day) - dt.timedelta(days=settings.reading_window_start_offset)
     following = _month_end(month_day) + dt.timedelta(days=1)
@@ -32,12 +32,12 @@ def _window_of_month(settings: Settings, month_day: dt.date) -> tuple[dt.date, d
 def reading_window(settings: Settings, today: dt.date | None = None) -> models.ReadingWindow:
     """The window runs from the month's last day (less the offset) to day N of the next month."""
     today = today or settings.today()
-    previous_start, previous_end = _window_of_month(
+    previous_start, previous_end = window_of_month(
         settings, today.replace(day=1) - dt.timedelta(days=1)
     )
     if today <= previous_end:
         return models.ReadingWindow(is_open=True, opens_on=previous_start, closes_on=previous_end)
-    start, end = _window_of_month(settings, today)
+    start, end = window_of_month(settings, today)
     return models.ReadingWindow(is_open=today >= start, opens_on=start, closes_on=end)
 
 
@@ -46,7 +46,7 @@ def last_closed_window(settings: Settings, today: dt.date) -> tuple[dt.date, dt.
     month = today.replace(day=1)
     while True:
         month = (month - dt.timedelta(days=1)).replace(day=1)
-        start, end = _window_of_month(settings, month)
+        start, end = window_of_month(settings, month)
         if end < today:
             return start, end
 

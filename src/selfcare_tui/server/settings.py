@@ -39,6 +39,14 @@ class Settings:
     implausible_factor: Decimal = Decimal(4)
     """A reading whose daily use exceeds this multiple of the usual rate needs a confirm."""
     implausible_min_kwh_per_day: Decimal = Decimal(20)
+    payment_term_days: int = 20
+    """An invoice is due this many days after it is issued."""
+    reminder_after_days: int = 14
+    """The billing run sends a payment reminder for an invoice this many days overdue."""
+    reminder_deadline_days: int = 14
+    """A reminder asks for payment within this many days."""
+    billing_run_stale_after: dt.timedelta = dt.timedelta(minutes=10)
+    """A running billing run silent this long (its process died) may be taken over."""
     access_token_ttl: dt.timedelta = dt.timedelta(minutes=15)
     refresh_token_ttl: dt.timedelta = dt.timedelta(days=30)
     mfa_challenge_ttl: dt.timedelta = dt.timedelta(minutes=5)

@@ -220,6 +220,8 @@ class Invoice(Base):
         Index("ix_invoices_account_issued", "account_number", "issued_on", "number"),
         # The balance sums the open invoices: without this it reads every invoice ever issued.
         Index("ix_invoices_account_status", "account_number", "status"),
+        # A month's billing run issues one invoice per place: a second run cannot add another.
+        UniqueConstraint("place_id", "billing_month", name="uq_invoices_place_billing_month"),
     )
     number: Mapped[str] = mapped_column(String(20), primary_key=True)
     account_number: Mapped[str] = mapped_column(ForeignKey("accounts.number"))
@@ -239,6 +241,8 @@ class Invoice(Base):
     lines: Mapped[list[Any]]
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
     tax_amount: Mapped[Decimal] = mapped_column(MONEY)
+    billing_month: Mapped[str | None] = mapped_column(String(7))
+    """The billing run that issued it (YYYY-MM, the month of issue); None for an ordered bill."""
 
 
 class Document(Base):
@@ -465,3 +469,23 @@ class AuditEntry(Base):
     operation: Mapped[str | None] = mapped_column(String(60))
     """The operation id of the published contract; None in entries from before 0006."""
     agent: Mapped[User] = relationship(lazy="joined")
+
+
+class BillingRun(Base):
+    """A month's billing run, claimed by one process at a time; its counts grow as it goes."""
+
+    __tablename__ = "billing_runs"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
+    """Refreshed after every batch: a running run whose heartbeat stopped may be taken over."""
+    finished_at: Mapped[dt.datetime | None]
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The agent who started it from the back office; None from `selfcare server bill`."""
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    estimated: Mapped[int] = mapped_column(Integer, default=0)
+    already_billed: Mapped[int] = mapped_column(Integer, default=0)
+    notices: Mapped[int] = mapped_column(Integer, default=0)
+    total_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    error: Mapped[str | None] = mapped_column(Text)

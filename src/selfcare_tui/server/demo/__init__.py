@@ -2,13 +2,13 @@
 
 Everything comes from one ``random.Random(seed)`` and the given day, so the same seed and day
 give the same rows (only password hashes differ: Argon2 salts are random). Rows are written as
-bulk Core inserts in foreign-key order, never as ORM objects one by one, because the same code
-also produces 100,000 synthetic customers for load tests. The caller commits.
+bulk Core inserts (``server.bulk_insert``) in foreign-key order, never as ORM objects one by
+one, because the same code also produces 100,000 synthetic customers for load tests.
+The caller commits.
 
 The modules, from the bottom up:
 
 - ``accounts``: the demo logins, account numbers and payment codes tests and docs refer to;
-- ``bulk_insert``: a fast INSERT through the dialect's bind processors;
 - ``seeder``: the ``_Seeder`` that collects rows per table and writes them, and its row
   helpers (months, addresses, personal codes, payments);
 - ``profiles``: monthly and quarter-hourly energy of flats, cottages and shops;

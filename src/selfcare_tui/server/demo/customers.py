@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Final
 
 from .. import billing, tables
+from ..bulk_insert import Row
 from ..security import hash_password
 from .accounts import (
     AGENT_TOTP_SECRET,
@@ -22,7 +23,6 @@ from .accounts import (
     FLAT_ACCOUNT,
     JAAN_ACCOUNT,
 )
-from .bulk_insert import _Row
 from .profiles import (
     _BUSINESS_SEASON,
     _HOUSEHOLD_SEASON,
@@ -98,7 +98,7 @@ def _maria(seeder: _Seeder, user_id: int, national_id: str) -> None:
     _maria_cottage(seeder, cottage_mail)
 
 
-def _maria_flat(seeder: _Seeder, mail_to: _Row, address: _Row) -> None:
+def _maria_flat(seeder: _Seeder, mail_to: Row, address: Row) -> None:
     months = _months_before(seeder.today, 36)
     since = months[0].first - dt.timedelta(days=800)
     place = seeder.place(FLAT_ACCOUNT, mail_to, address, "AREA-TALLINN-3", "DAYNIGHT", since=since)
@@ -114,7 +114,7 @@ def _maria_flat(seeder: _Seeder, mail_to: _Row, address: _Row) -> None:
     seeder.pay_before_due(FLAT_ACCOUNT, early, ("bank_transfer", "card"))
 
 
-def _maria_cottage(seeder: _Seeder, mail_to: _Row) -> None:
+def _maria_cottage(seeder: _Seeder, mail_to: Row) -> None:
     today = seeder.today
     months = _months_before(today, 36)
     since = months[0].first - dt.timedelta(days=400)
@@ -181,7 +181,7 @@ def _jaan(seeder: _Seeder, user_id: int, national_id: str) -> None:
 
 
 def _small_customer(
-    seeder: _Seeder, number: str, mail_to: _Row, address: _Row, area: str, monthly_kwh: float
+    seeder: _Seeder, number: str, mail_to: Row, address: Row, area: str, monthly_kwh: float
 ) -> None:
     """A flat on a single-rate meter with a year of history, all paid but the newest bill."""
     months = _months_before(seeder.today, 12)
@@ -246,7 +246,7 @@ def _acme(seeder: _Seeder, user_id: int) -> None:
 
 def _replaced_meter_history(
     seeder: _Seeder, place: _Place, since: dt.date, periods: list[_Period]
-) -> list[_Row]:
+) -> list[Row]:
     """The old meter reads until it is removed; the new one starts from zero that same day."""
     swap = len(periods) - 5
     removed_on = periods[swap - 1].month.last
@@ -325,7 +325,7 @@ def _named_users(seeder: _Seeder) -> dict[str, tuple[int, str]]:
         "agent": "Liis Support",
         "mihai": "Mihai Support",
     }
-    rows: list[_Row] = [
+    rows: list[Row] = [
         {
             "username": username,
             "display_name": names[username],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from .. import billing
-from .bulk_insert import _Row
+from ..bulk_insert import Row
 from .seeder import _at, _kwh, _Month, _month, _Period
 
 # Share of a month of the year in the consumption of a heated flat, of a summer cottage and of
@@ -82,7 +82,7 @@ def _solar_weight(hour: float, month: int) -> float:
     return math.sin(math.pi * phase) ** 2 if 0 < phase < 1 else 0.0
 
 
-def _interval_day(rng: random.Random, meter_id: str, day: dt.date) -> list[_Row]:
+def _interval_day(rng: random.Random, meter_id: str, day: dt.date) -> list[Row]:
     """96 quarter hours of a cottage day, scaled to its month's typical totals."""
     m = day.month - 1
     days = _days_in_month(day)

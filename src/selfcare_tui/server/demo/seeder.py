@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import billing, tables
+from ..bulk_insert import BulkInsert, Row, core_table
 from .accounts import PAYMENT_CODES
-from .bulk_insert import _BulkInsert, _Row, _table
 
 _UTC = dt.UTC
 _DAY = dt.timedelta(days=1)
@@ -95,7 +95,7 @@ def _kwh(value: float, places: int = 1) -> Decimal:
     return Decimal(round(value * 10**places)).scaleb(-places)
 
 
-def _address(street: str, city: str, postal_code: str) -> _Row:
+def _address(street: str, city: str, postal_code: str) -> Row:
     return {"street": street, "city": city, "postal_code": postal_code, "country": "EE"}
 
 
@@ -112,7 +112,7 @@ def _with_check_digit(base: str) -> str:
 class _Priced:
     """A bill in the form the invoice row stores it."""
 
-    lines: list[_Row]
+    lines: list[Row]
     tax: Decimal
     total: Decimal
 
@@ -148,7 +148,7 @@ class _Place:
     id: str
     account_number: str
     product_code: str
-    mail_to: _Row
+    mail_to: Row
     """The address invoices of the place are sent to."""
 
 
@@ -161,7 +161,7 @@ class _Seeder:
         self.today = today
         self.now = _at(today, dt.time(12, 0))
         self.products = {p.code: p for p in session.scalars(select(tables.Product))}
-        self._rows: defaultdict[type[tables.Base], list[_Row]] = defaultdict(list)
+        self._rows: defaultdict[type[tables.Base], list[Row]] = defaultdict(list)
         self._counters: dict[str, int] = {}
         self._bills: dict[tuple[str, billing.Energy], _Priced] = {}
         self._payment_codes = set(PAYMENT_CODES.values())
@@ -173,22 +173,22 @@ class _Seeder:
         self._counters[prefix] = number
         return f"{prefix}{number:09d}"
 
-    def add(self, model: type[tables.Base], row: _Row) -> None:
+    def add(self, model: type[tables.Base], row: Row) -> None:
         self._rows[model].append(row)
 
     def flush(self) -> None:
         for model in _INSERT_ORDER:
             self._insert(model, self._rows.pop(model, []))
 
-    def _insert(self, model: type[tables.Base], rows: list[_Row]) -> None:
+    def _insert(self, model: type[tables.Base], rows: list[Row]) -> None:
         if not rows:
             return
         connection = self.session.connection()
-        bulk = _BulkInsert(_table(model), list(rows[0]), connection.dialect)
+        bulk = BulkInsert(core_table(model), list(rows[0]), connection.dialect)
         for start in range(0, len(rows), _INSERT_CHUNK):
             bulk.execute(connection, rows[start : start + _INSERT_CHUNK])
 
-    def insert_users(self, rows: list[_Row]) -> list[int]:
+    def insert_users(self, rows: list[Row]) -> list[int]:
         """Let the database number users, so its id sequence stays ahead of later sign-ups."""
         self._insert(tables.User, rows)
         names = [row["username"] for row in rows]
@@ -215,9 +215,9 @@ class _Seeder:
 
     # --- customers, places, meters ----------------------------------------------------
 
-    def account(self, number: str, owner_id: int | None, **fields: Any) -> _Row:
+    def account(self, number: str, owner_id: int | None, **fields: Any) -> Row:
         """Add an account; returns the address its mail goes to."""
-        row: _Row = {
+        row: Row = {
             "number": number,
             "owner_id": owner_id,
             "payment_code": PAYMENT_CODES.get(number) or self.payment_code(),
@@ -235,8 +235,8 @@ class _Seeder:
     def place(
         self,
         account_number: str,
-        mail_to: _Row,
-        address: _Row,
+        mail_to: Row,
+        address: Row,
         area: str,
         product_code: str,
         *,
@@ -322,7 +322,7 @@ class _Seeder:
 
     def history(
         self, place: _Place, registers: Sequence[_Register], periods: Sequence[_Period]
-    ) -> list[_Row]:
+    ) -> list[Row]:
         """Readings, consumption and the invoices issued by today; invoices start out paid."""
         self.readings(registers, periods[0].month.first - _DAY, "utility")
         invoices = []
@@ -360,10 +360,10 @@ class _Seeder:
                 },
             )
 
-    def invoice(self, place: _Place, period: _Period) -> _Row:
+    def invoice(self, place: _Place, period: _Period) -> Row:
         number = self.next_id("INV", start=100_000_001)
         priced = self.price(place.product_code, period.energy)
-        row: _Row = {
+        row: Row = {
             "number": number,
             "account_number": place.account_number,
             "place_id": place.id,
@@ -389,7 +389,7 @@ class _Seeder:
     # --- payments and notices ---------------------------------------------------------
 
     def payment(
-        self, account_number: str, invoices: Sequence[_Row], paid_on: dt.date, method: str
+        self, account_number: str, invoices: Sequence[Row], paid_on: dt.date, method: str
     ) -> None:
         """One payment settling the given invoices in full, under the newest one's reference."""
         payment_id = self.next_id("PAY")
@@ -415,7 +415,7 @@ class _Seeder:
             )
 
     def pay_before_due(
-        self, account_number: str, invoices: Iterable[_Row], methods: Sequence[str]
+        self, account_number: str, invoices: Iterable[Row], methods: Sequence[str]
     ) -> None:
         """Pay each a few days before its due date; one whose day has not come stays open."""
         for invoice in invoices:
@@ -427,7 +427,7 @@ class _Seeder:
                 self.payment(account_number, [invoice], paid_on, method)
 
     def notice(
-        self, invoice: _Row, kind: str, issued_on: dt.date, deadline: dt.date, status: str
+        self, invoice: Row, kind: str, issued_on: dt.date, deadline: dt.date, status: str
     ) -> None:
         self.add(
             tables.Notice,
@@ -461,12 +461,12 @@ class _Seeder:
         )
 
 
-def _leave_open(invoice: _Row) -> None:
+def _leave_open(invoice: Row) -> None:
     invoice["status"] = "open"
     invoice["paid_amount"] = Decimal(0)
 
 
-def _paid_except_last(seeder: _Seeder, invoices: list[_Row], methods: Sequence[str]) -> None:
+def _paid_except_last(seeder: _Seeder, invoices: list[Row], methods: Sequence[str]) -> None:
     """The usual customer: everything paid on time except the invoice issued this month."""
     if invoices:
         _leave_open(invoices[-1])

@@ -7,9 +7,9 @@ import random
 from collections.abc import Sequence
 from typing import Final
 
+from ..bulk_insert import Row
 from ..security import hash_password
 from .accounts import SYNTHETIC_PASSWORD
-from .bulk_insert import _Row
 from .profiles import _HOUSEHOLD_SEASON, _single_rate_periods
 from .seeder import (
     _address,
@@ -85,7 +85,7 @@ def _synthetic_person(rng: random.Random) -> tuple[str, str]:
 
 
 def _synthetic_customer(
-    seeder: _Seeder, i: int, user_id: int, user: _Row, months: Sequence[_Month]
+    seeder: _Seeder, i: int, user_id: int, user: Row, months: Sequence[_Month]
 ) -> None:
     rng = seeder.rng
     number = f"5{i:09d}"

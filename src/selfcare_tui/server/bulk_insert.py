@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Dialect, Table, insert
 from sqlalchemy.types import TypeEngine
 
-from .. import tables
+from . import tables
 
-_Row = dict[str, Any]
+Row = dict[str, Any]
 
 
-def _table(model: type[tables.Base]) -> Table:
+def core_table(model: type[tables.Base]) -> Table:
     """The plain Core table: its inserts skip the ORM's per-row bookkeeping, 2-3 times faster."""
     table = model.__table__
     assert isinstance(table, Table)
@@ -26,7 +26,7 @@ def _table(model: type[tables.Base]) -> Table:
 _Convert = Callable[[list[Any]], list[Any]]
 
 
-class _BulkInsert:
+class BulkInsert:
     """An INSERT fed through the dialect's own bind processors, column by column.
 
     The stored values are those ``session.execute(insert(table), rows)`` writes, but without
@@ -43,7 +43,7 @@ class _BulkInsert:
         self.keys = [bind.key for bind in binds]
         self.converters = [_converter(bind.type, dialect) for bind in binds]
 
-    def execute(self, connection: Connection, rows: Sequence[_Row]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Row]) -> None:
         columns = []
         for key, convert in zip(self.keys, self.converters, strict=True):
             values = list(map(itemgetter(key), rows))
