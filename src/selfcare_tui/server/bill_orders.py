@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,12 +11,10 @@ from sqlalchemy.orm import Session
 from selfcare_tui.api.models import ErrorCode
 
 from . import tables
-from .billing import TAX_RATE, Energy, price, reference_number
+from .billing import ACTUAL, TAX_RATE, Energy, free_numbers, price, reference_number
 from .i18n import _
 from .problems import refused
 from .settings import Settings
-
-ACTUAL = ("customer", "utility", "remote")
 
 
 def _reading_on_or_before(db: Session, register_id: str, day: dt.date) -> tables.Reading | None:
@@ -31,13 +28,6 @@ def _reading_on_or_before(db: Session, register_id: str, day: dt.date) -> tables
         .order_by(tables.Reading.read_on.desc())
         .limit(1)
     ).first()
-
-
-def _new_invoice_number(db: Session) -> str:
-    while True:
-        number = f"INV{secrets.randbelow(9 * 10**8) + 10**8}"
-        if db.get(tables.Invoice, number) is None:
-            return number
 
 
 BILL_ORDER_REFUSALS = (
@@ -118,7 +108,7 @@ def order_bill(
         raise refused(ErrorCode.no_supply_contract, _("This place has no supply contract to bill."))
     months = max(1, round((read_on - period_start).days / 30.4))
     bill = price(contract.product, Energy(day_kwh, night_kwh, export_kwh), months)
-    number = _new_invoice_number(db)
+    (number,) = free_numbers(db, tables.Invoice.number, "INV", 1)
     today = settings.today()
     invoice = tables.Invoice(
         number=number,

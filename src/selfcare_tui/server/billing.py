@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from selfcare_tui.api import models
 
 from . import tables
 from .i18n import N_
 
+ACTUAL = ("customer", "utility", "remote")
+"""Reading sources that are readings, not estimates: what a bill may rest on."""
 TAX_RATE = Decimal("0.22")
 CENT = Decimal("0.01")
 
@@ -87,3 +93,17 @@ def is_valid_reference(reference: str) -> bool:
         and len(reference) >= 2
         and reference_number(reference[:-1]) == reference
     )
+
+
+def free_numbers(
+    db: Session, column: InstrumentedAttribute[str], prefix: str, count: int
+) -> list[str]:
+    """Random document numbers (prefix and 9 digits), none already taken in `column`."""
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        drawn = {f"{prefix}{secrets.randbelow(9 * 10**8) + 10**8}" for _ in range(wanted)}
+        drawn -= numbers
+        taken = set(db.scalars(select(column).where(column.in_(drawn))))
+        numbers |= drawn - taken
+    return sorted(numbers)

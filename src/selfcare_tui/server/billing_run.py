@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from operator import attrgetter
 from pydantic import ValidationError
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
@@ -50,7 +49,6 @@ log = logging.getLogger("selfcare.server.billing")
 
 BATCH = 2_000
 """Places per transaction: small enough to keep memory flat, large enough to be fast."""
-ACTUAL = ("customer", "utility", "remote")
 HISTORY = dt.timedelta(days=400)
 """How far back readings are read: the closing reading of the last bill and a year of use."""
 _DAY = dt.timedelta(days=1)
@@ -354,7 +352,7 @@ def _bill_batch(db: Session, settings: Settings, period: Period, places: list[_P
         tally.estimated += estimated
         tally.total += bill.total
     for invoice, number in zip(
-        invoices, _free_numbers(db, tables.Invoice.number, "INV", len(invoices)), strict=True
+        invoices, billing.free_numbers(db, tables.Invoice.number, "INV", len(invoices)), strict=True
     ):
         invoice["number"] = number
         invoice["payment_reference"] = billing.reference_number(number[3:])
@@ -450,12 +448,14 @@ def _opening(register: _Register, start: dt.date) -> tuple[dt.date, Decimal] | N
 def _closing(period: Period, register: _Register) -> Decimal | None:
     """The actual reading that closes the period: in the window, or a removed meter's last."""
     if register.removed_on is not None and register.removed_on <= period.last:
-        last = [r for r in register.readings if r[0] <= register.removed_on and r[2] in ACTUAL]
+        last = [
+            r for r in register.readings if r[0] <= register.removed_on and r[2] in billing.ACTUAL
+        ]
         return last[-1][1] if last else None
     in_window = [
         r
         for r in register.readings
-        if period.window_opens <= r[0] <= period.window_closes and r[2] in ACTUAL
+        if period.window_opens <= r[0] <= period.window_closes and r[2] in billing.ACTUAL
     ]
     return in_window[-1][1] if in_window else None
 
@@ -466,7 +466,7 @@ def _estimate(
     """The opening value plus the register's daily use over the year of actual readings before
     the period (no use without two of them), rounded as the register shows values."""
     year = [r for r in register.readings if start - dt.timedelta(days=366) <= r[0] < start]
-    actual = [r for r in year if r[2] in ACTUAL]
+    actual = [r for r in year if r[2] in billing.ACTUAL]
     daily = Decimal(0)
     if len(actual) >= 2 and actual[-1][0] > actual[0][0]:
         daily = max(
@@ -520,20 +520,6 @@ def _invoice(
         "tax_amount": bill.tax,
         "billing_month": period.month,
     }
-
-
-def _free_numbers(
-    db: Session, column: InstrumentedAttribute[str], prefix: str, count: int
-) -> list[str]:
-    """Random numbers as ordered bills draw them (prefix and 9 digits), none already taken."""
-    numbers: set[str] = set()
-    while len(numbers) < count:
-        wanted = count - len(numbers)
-        drawn = {f"{prefix}{secrets.randbelow(9 * 10**8) + 10**8}" for _ in range(wanted)}
-        drawn -= numbers
-        taken = set(db.scalars(select(column).where(column.in_(drawn))))
-        numbers |= drawn - taken
-    return sorted(numbers)
 
 
 def _write(
@@ -619,7 +605,7 @@ def _reminders(
     db: Session, settings: Settings, overdue: Sequence[tuple[str, str, str, Decimal]]
 ) -> list[Values]:
     today = settings.today()
-    numbers = _free_numbers(db, tables.Notice.number, "NT", len(overdue))
+    numbers = billing.free_numbers(db, tables.Notice.number, "NT", len(overdue))
     return [
         {
             "number": number,
