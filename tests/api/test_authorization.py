@@ -343,6 +343,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         owner_only=True,
     ),
     Endpoint(
+        "change_mandate",
+        VIEW,
+        lambda c, a, _: c.change_mandate(
+            a.number, a.mandate_id, models.MandateChange(scopes=[VIEW, READINGS])
+        ),
+        writes=True,
+        owner_only=True,
+    ),
+    Endpoint(
         "revoke_mandate",
         VIEW,
         lambda c, a, _: c.revoke_mandate(a.number, a.mandate_id),
@@ -468,6 +477,7 @@ NESTED = {
     "add_attachment",
     "submit_request",
     "request",
+    "change_mandate",
     "revoke_mandate",
 }
 

@@ -283,15 +283,36 @@ def test_mandates_grant_list_revoke(cli: Cli) -> None:
     assert not_customer.returncode == 5
     assert not_customer.stderr == (
         "Error: delegate_not_customer: A mandate can only be given to another customer's "
-        "login.\n  delegate_username: Not a customer login.\n"
+        "login.\n  delegate_username: Not a customer's login.\n"
     )
     past = cli("mandates", "grant", "--to", "jaan", "--scope", "view", "--expires", "2020-01-01")
     assert past.returncode == 2 and "Invalid value for '--expires'" in past.stderr
+
+    changed = as_json(
+        cli,
+        "mandates",
+        "change",
+        "--account",
+        COTTAGE_ACCOUNT,
+        granted["id"],
+        "--scope",
+        "view",
+        "--expires",
+        "2027-07-31",
+    )
+    assert changed["scopes"] == ["view"] and changed["expires_at"].startswith("2027-07-31T23:59")
+    told = cli("mandates", "change", "--account", COTTAGE_ACCOUNT, granted["id"], "--scope", "pay")
+    assert told.returncode == 0, told.stderr
+    assert f"jaan may act on account {COTTAGE_ACCOUNT} (pay) until 31 Jul 2027" in told.stderr
+    nothing = cli("mandates", "change", granted["id"])
+    assert nothing.returncode == 2 and "--scope, --expires or both" in nothing.stderr
 
     revoked = cli("mandates", "revoke", "--account", COTTAGE_ACCOUNT, granted["id"])
     assert revoked.returncode == 0, revoked.stderr
     assert f"jaan can no longer act on account {COTTAGE_ACCOUNT}" in revoked.stderr
     gone = cli("places", "--account", COTTAGE_ACCOUNT, env=jaan)
     assert gone.returncode == 4 and gone.stderr == "Error: No such account.\n"
+    ended = cli("mandates", "change", "--account", COTTAGE_ACCOUNT, granted["id"], "--scope", "pay")
+    assert ended.returncode == 5 and ended.stderr.startswith("Error: mandate_ended: ")
     unknown = cli("mandates", "revoke", "MD-NOPE")
     assert unknown.returncode == 4 and unknown.stderr == "Error: No such mandate.\n"

@@ -613,6 +613,16 @@ class SelfcareClient:
     ) -> m.Mandate:
         return await self._create(f"/accounts/{number}/mandates", grant, m.Mandate, idempotency_key)
 
+    async def change_mandate(
+        self, number: str, mandate_id: str, change: m.MandateChange
+    ) -> m.Mandate:
+        response = await self._send(
+            "PATCH",
+            f"/accounts/{number}/mandates/{mandate_id}",
+            json=change.model_dump(mode="json", exclude_none=True),
+        )
+        return m.Mandate.model_validate_json(response.content)
+
     async def revoke_mandate(self, number: str, mandate_id: str) -> m.Mandate:
         response = await self._send("DELETE", f"/accounts/{number}/mandates/{mandate_id}")
         return m.Mandate.model_validate_json(response.content)

@@ -247,6 +247,8 @@ class ErrorCode(StrEnum):
     """Invoices by e-mail or SMS need the e-mail address or phone number to send them to."""
     delegate_not_customer = "delegate_not_customer"
     mandate_expiry_in_past = "mandate_expiry_in_past"
+    mandate_ended = "mandate_ended"
+    """The mandate was revoked or has expired: it cannot be changed, only given anew."""
     invalid_scope = "invalid_scope"
     nothing_to_pay = "nothing_to_pay"
     invoice_not_payable = "invoice_not_payable"
@@ -916,6 +918,21 @@ class MandateGrant(ApiModel):
     expires_at: Moment
 
 
+class MandateState(StrEnum):
+    """By the server's clock, so every client agrees when a mandate ended."""
+
+    active = "active"
+    expired = "expired"
+    revoked = "revoked"
+
+
+class MandateChange(ApiModel):
+    """What the holder changes on a mandate that still holds; a field left out stays."""
+
+    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=len(Scope))
+    expires_at: Moment | None = None
+
+
 class Mandate(ApiModel):
     id: str
     account_number: str
@@ -923,6 +940,7 @@ class Mandate(ApiModel):
     scopes: list[Scope]
     expires_at: AwareDatetime
     revoked: bool
+    state: MandateState
     created_at: AwareDatetime
 
 

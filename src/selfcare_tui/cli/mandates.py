@@ -7,6 +7,8 @@ import datetime as dt
 import click
 
 from selfcare_tui.api import models
+from selfcare_tui.core.labels import label
+from selfcare_tui.core.mandates import end_of_day, past_day_message, scopes_text
 from selfcare_tui.i18n import _, format_datetime
 
 from . import output
@@ -14,23 +16,14 @@ from .context import DATE, State, account_option, pass_state, with_account
 from .translated import TranslatedGroup
 
 
-def state_label(mandate: models.Mandate, now: dt.datetime) -> str:
-    if mandate.revoked:
-        return _("revoked")
-    if mandate.expires_at <= now:
-        return _("expired")
-    return _("active")
-
-
 def mandate_rows(mandates: list[models.Mandate]) -> list[tuple[str, ...]]:
-    now = dt.datetime.now(dt.UTC)
     return [
         (
             m.id,
             m.delegate_username,
-            ", ".join(s.value for s in m.scopes),
+            scopes_text(m.scopes),
             format_datetime(m.expires_at),
-            state_label(m, now),
+            label(m.state),
             format_datetime(m.created_at),
         )
         for m in mandates
@@ -48,15 +41,13 @@ def mandate_table(mandates: list[models.Mandate]) -> None:
 def _end_of_day(
     ctx: click.Context, param: click.Parameter, value: dt.datetime | None
 ) -> dt.datetime | None:
-    """A mandate "until 2027-06-30" lasts through that day, in the user's time zone."""
     if value is None:
         return None
     day = value.date()
-    if day < dt.date.today():
-        raise click.BadParameter(
-            _("{day} is in the past: a mandate must end today or later.").format(day=day)
-        )
-    return dt.datetime.combine(day, dt.time(23, 59, 59)).astimezone()
+    refusal = past_day_message(day)
+    if refusal is not None:
+        raise click.BadParameter(f"{day}: {refusal}")
+    return end_of_day(day)
 
 
 @click.group(cls=TranslatedGroup)
@@ -149,7 +140,67 @@ def mandates_grant(
         _("{user} may now act on account {number} ({scopes}) until {when}.").format(
             user=mandate.delegate_username,
             number=mandate.account_number,
-            scopes=", ".join(s.value for s in mandate.scopes),
+            scopes=scopes_text(mandate.scopes),
+            when=format_datetime(mandate.expires_at),
+        )
+    )
+    mandate_table([mandate])
+
+
+@mandates.command("change")
+@account_option
+@click.argument("mandate_id", metavar="ID")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice([s.value for s in models.Scope]),
+    help="What they may do from now on; repeat for several. Left out: as before.",
+)
+@click.option(
+    "--expires",
+    type=DATE,
+    callback=_end_of_day,
+    metavar="YYYY-MM-DD",
+    help="The new last day the mandate holds. Left out: as before.",
+)
+@output.json_option
+@pass_state
+def mandates_change(
+    state: State,
+    account: str | None,
+    mandate_id: str,
+    scopes: tuple[str, ...],
+    expires: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Change what a mandate allows, or its last day (its ID is in `selfcare mandates list`).
+
+    A revoked or expired mandate cannot be changed: give a new one.
+
+    \b
+    Examples:
+      selfcare mandates change MD000000001 --scope view --scope pay
+      selfcare mandates change MD000000001 --expires 2027-12-31
+    """
+    if not scopes and expires is None:
+        raise click.UsageError(_("say what to change: --scope, --expires or both."))
+    change = models.MandateChange(
+        scopes=[models.Scope(s) for s in dict.fromkeys(scopes)] or None, expires_at=expires
+    )
+    mandate = with_account(
+        state,
+        account,
+        lambda client, number: client.change_mandate(number, mandate_id, change),
+    )
+    if as_json:
+        output.emit_json(mandate)
+        return
+    output.note(
+        _("{user} may act on account {number} ({scopes}) until {when}.").format(
+            user=mandate.delegate_username,
+            number=mandate.account_number,
+            scopes=scopes_text(mandate.scopes),
             when=format_datetime(mandate.expires_at),
         )
     )

@@ -120,6 +120,13 @@ def account_sections() -> list[Section]:
             "requests:RequestsScreen",
         ),
         Section(
+            "mandates",
+            "a",
+            _("Mandates"),
+            _("People who act for you, and the accounts you act for, with what they allow"),
+            "mandates:MandatesScreen",
+        ),
+        Section(
             "profile",
             "u",
             _("Your details"),

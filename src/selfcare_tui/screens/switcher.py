@@ -17,8 +17,8 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError
 from selfcare_tui.core.failures import describe
+from selfcare_tui.core.mandates import scopes_text
 from selfcare_tui.i18n import _, format_date
-from selfcare_tui.widgets.banner import scope_label
 from selfcare_tui.widgets.loading import done_loading
 
 from .attach import AttachAccount
@@ -34,7 +34,7 @@ def account_prompt(account: models.AccountSummary, current: bool) -> Text:
     elif account.access is models.Access.agent:
         detail = _("as support agent")
     else:
-        scopes = ", ".join(scope_label(s) for s in account.scopes)
+        scopes = scopes_text(account.scopes)
         detail = _("by mandate: {scopes}").format(scopes=scopes)
         if account.mandate_expires_at is not None:
             detail += " " + _("(until {day})").format(

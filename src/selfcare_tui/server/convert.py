@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -230,7 +231,13 @@ def outage_report(r: tables.OutageReport) -> models.OutageReport:
     )
 
 
-def mandate(m: tables.Mandate) -> models.Mandate:
+def mandate(m: tables.Mandate, now: dt.datetime) -> models.Mandate:
+    if m.revoked_at is not None:
+        state = models.MandateState.revoked
+    elif m.expires_at <= now:
+        state = models.MandateState.expired
+    else:
+        state = models.MandateState.active
     return models.Mandate(
         id=m.id,
         account_number=m.account_number,
@@ -238,6 +245,7 @@ def mandate(m: tables.Mandate) -> models.Mandate:
         scopes=sorted(models.Scope(s) for s in m.scopes),
         expires_at=m.expires_at,
         revoked=m.revoked_at is not None,
+        state=state,
         created_at=m.created_at,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from selfcare_tui.api import models
+from selfcare_tui.core.mandates import scopes_text
 from selfcare_tui.i18n import _, format_date
 
 
@@ -16,21 +17,11 @@ def banner_text(account: models.AccountSummary | None) -> str:
         return _("Acting as support agent for {name} ({number}); every access is audited.").format(
             name=account.name, number=account.number
         )
-    scopes = ", ".join(scope_label(s) for s in account.scopes)
+    scopes = scopes_text(account.scopes)
     text = _("Acting by mandate for {name}: {scopes}").format(name=account.name, scopes=scopes)
     if account.mandate_expires_at is not None:
         text += " " + _("(until {day})").format(day=format_date(account.mandate_expires_at.date()))
     return text
-
-
-def scope_label(scope: models.Scope) -> str:
-    labels = {
-        models.Scope.view: _("view"),
-        models.Scope.readings: _("readings"),
-        models.Scope.pay: _("pay"),
-        models.Scope.requests: _("requests"),
-    }
-    return labels[scope]
 
 
 class AccountBanner(Static):
