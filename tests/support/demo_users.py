@@ -3,12 +3,9 @@ answering her TOTP challenge), and maria's e-mail address for the lookups withou
 
 from __future__ import annotations
 
-import pyotp
-
 from selfcare_tui.api import SelfcareClient, models
-from selfcare_tui.server.demo import AGENT_TOTP_SECRET
 
-from .live_server import NOW, LiveServer
+from .live_server import LiveServer
 
 EMAIL = "maria.tamm@example.com"
 """maria's e-mail address as seeded: with a payment code, what the public lookups ask."""
@@ -19,5 +16,5 @@ async def login(server: LiveServer, username: str) -> SelfcareClient:
     client = server.client(retries=0)
     result = await client.login(username, f"{username}-demo")
     if isinstance(result, models.MfaChallenge):
-        await client.answer_mfa(result.challenge_id, pyotp.TOTP(AGENT_TOTP_SECRET).at(NOW))
+        await client.answer_mfa(result.challenge_id, server.next_code(username))
     return client

@@ -11,10 +11,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
+
 from selfcare_tui.api import SelfcareClient
+from selfcare_tui.server.demo import AGENT_TOTP_SECRET
 from selfcare_tui.server.run import BackgroundServer
 from selfcare_tui.server.settings import Clock, Settings
 
@@ -36,6 +39,8 @@ class LiveServer:
     database: Path
     server: BackgroundServer
     """For the tests that stop it, to see what a lost connection does."""
+    totp_steps: dict[str, set[int]] = field(default_factory=dict)
+    """The TOTP steps each demo login has answered with: the server takes a code once."""
 
     @property
     def clock(self) -> Clock:
@@ -47,6 +52,17 @@ class LiveServer:
     def stop(self) -> None:
         """Stop it before the test ends (stopping twice is harmless)."""
         self.server.stop()
+
+    def next_code(self, username: str = "agent") -> str:
+        """The demo agent's current one-time code, as her app shows it; when this step's code
+        was used already, the clock moves on to the next step first, as the agent would
+        wait for it (the server accepts a code once)."""
+        totp = pyotp.TOTP(AGENT_TOTP_SECRET)
+        used = self.totp_steps.setdefault(username, set())
+        while totp.timecode(self.clock.now()) in used:
+            self.clock.frozen = self.clock.now() + dt.timedelta(seconds=totp.interval)
+        used.add(totp.timecode(self.clock.now()))
+        return totp.at(self.clock.now())
 
     async def login(self, username: str, password: str | None = None) -> SelfcareClient:
         client = self.client(retries=0)

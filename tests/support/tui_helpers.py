@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pyotp
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -19,7 +18,6 @@ from selfcare_tui.screens.desk import DeskScreen
 from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.login import LoginScreen
 from selfcare_tui.screens.overview import OverviewScreen
-from selfcare_tui.server.demo import AGENT_TOTP_SECRET
 from selfcare_tui.session import Session, password_session
 
 from .live_server import LiveServer
@@ -114,7 +112,7 @@ async def _agent_session(server: LiveServer, username: str) -> Session:
         server.base_url,
         username,
         f"{username}-demo",
-        one_time_code=lambda: pyotp.TOTP(AGENT_TOTP_SECRET).at(server.clock.now()),
+        one_time_code=lambda: server.next_code(username),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keyring
-import pyotp
 import pytest
 from keyring.backends import fail
 from textual.pilot import Pilot
@@ -19,7 +18,7 @@ from selfcare_tui.screens.overview import OverviewScreen
 from selfcare_tui.screens.profile import ProfileScreen
 from selfcare_tui.screens.sections import sections
 from selfcare_tui.screens.switcher import AccountSwitcher
-from selfcare_tui.server.demo import AGENT_TOTP_SECRET, ATTACHABLE_ACCOUNT
+from selfcare_tui.server.demo import ATTACHABLE_ACCOUNT
 
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
@@ -74,7 +73,7 @@ async def test_a_locked_login_says_so_and_keeps_the_form(
 async def log_in_as_agent(pilot: Pilot[None], live_server: LiveServer) -> None:
     await submit_login(pilot, live_server.base_url, "agent", "agent-demo")
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#otp", Input).has_focus)
-    code = pyotp.TOTP(AGENT_TOTP_SECRET).at(live_server.clock.now())
+    code = live_server.next_code()
     await pilot.press(*code, "enter")
     await desk_shown(pilot)  # an agent lands on the desk
 

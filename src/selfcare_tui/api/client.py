@@ -330,6 +330,18 @@ class SelfcareClient:
         response = await self._send("DELETE", f"/auth/api-tokens/{token_id}")
         return m.ApiToken.model_validate_json(response.content)
 
+    async def sessions(self) -> list[m.LoginSession]:
+        """The login's sessions that can still be used, last used first."""
+        return await self._list("/auth/sessions", m.LoginSession)
+
+    async def end_session(self, session_id: str) -> None:
+        await self._send("DELETE", f"/auth/sessions/{session_id}")
+
+    async def change_password(self, current_password: str, new_password: str) -> None:
+        """Every other session of the login ends; this one goes on."""
+        body = m.PasswordChange(current_password=current_password, new_password=new_password)
+        await self._send("POST", "/auth/password", json=body.model_dump())
+
     # --- accounts -------------------------------------------------------------------
 
     async def accounts(

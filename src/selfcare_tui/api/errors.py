@@ -93,7 +93,7 @@ def error_for(problem: Problem) -> ApiError:
     if status == 401:
         if code is ErrorCode.invalid_credentials:
             return InvalidCredentials(problem)
-        if code is ErrorCode.invalid_mfa_code:
+        if code in (ErrorCode.invalid_mfa_code, ErrorCode.mfa_code_used):
             return InvalidMfaCode(problem)
         return TokenRejected(problem)
     if status == 403:

@@ -205,6 +205,8 @@ class ErrorCode(StrEnum):
     invalid_credentials = "invalid_credentials"
     invalid_token = "invalid_token"
     invalid_mfa_code = "invalid_mfa_code"
+    mfa_code_used = "mfa_code_used"
+    """The code was right but already used once: wait for the next one."""
     too_many_attempts = "too_many_attempts"
     scope_missing = "scope_missing"
     forbidden = "forbidden"
@@ -245,6 +247,10 @@ class ErrorCode(StrEnum):
     account_not_attachable = "account_not_attachable"
     contact_missing = "contact_missing"
     """Invoices by e-mail or SMS need the e-mail address or phone number to send them to."""
+    wrong_password = "wrong_password"
+    """The current password, asked to confirm a change, is not the login's."""
+    weak_password = "weak_password"
+    """The new password is too short, too long, or too common (the field's code says which)."""
     delegate_not_customer = "delegate_not_customer"
     mandate_expiry_in_past = "mandate_expiry_in_past"
     mandate_ended = "mandate_ended"
@@ -378,6 +384,25 @@ class ApiToken(ApiModel):
     created_at: AwareDatetime
     expires_at: AwareDatetime
     revoked: bool
+
+
+class LoginSession(ApiModel):
+    """One login of the user: on which client, from where, and when last used."""
+
+    id: str
+    client_name: str
+    address: str
+    created_at: AwareDatetime
+    last_used_at: AwareDatetime
+    current: bool
+    """The login this request is made with."""
+
+
+class PasswordChange(ApiModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+    """Checked by the server's policy (weak_password names what is wrong), not here, so every
+    client says the same."""
 
 
 class NewApiToken(ApiToken):

@@ -17,6 +17,7 @@ from . import (
     accounts,
     consumption,
     desk,
+    identity,
     invoices,
     invoices_download,
     mandates,
@@ -308,6 +309,7 @@ for module in (
     requests,
     profile,
     mandates,
+    identity,
     desk,
 ):
     for command in module.COMMANDS:

@@ -12,6 +12,7 @@ from selfcare_tui.api.errors import (
     SelfcareError,
     TokenRejected,
 )
+from selfcare_tui.api.models import ErrorCode
 from selfcare_tui.i18n import _
 
 
@@ -25,6 +26,8 @@ def describe(error: BaseException, server: str | None = None) -> str:
         return _("Cannot reach the server. Check your connection.")
     if isinstance(error, InvalidCredentials):
         return _("Wrong username or password.")
+    if isinstance(error, InvalidMfaCode) and error.code is ErrorCode.mfa_code_used:
+        return _("That code was used already. Wait for the next code in your app and enter it.")
     if isinstance(error, InvalidMfaCode):
         return _("That one-time code is not right. Enter the current code from your app.")
     if isinstance(error, RateLimited):

@@ -39,6 +39,9 @@ from .routes import (
     readings,
     requests,
 )
+from .routes import (
+    sessions as sessions_routes,
+)
 from .settings import Settings
 
 access_log = logging.getLogger("selfcare.server.access")
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         auth,
+        sessions_routes,
         accounts,
         access_log_routes,
         places,

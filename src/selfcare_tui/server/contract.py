@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 
 from selfcare_tui.api.models import ErrorCode, Problem
 
-from .deps import AccountAccess, current_user
+from .deps import AccountAccess, current_token
 from .desk import based_on, desk_call
 from .operations import api_routes
 from .problems import MEDIA_TYPE
@@ -62,7 +62,7 @@ def _from_dependencies(route: APIRoute) -> Iterator[Answer]:
     parameters = False
     for dependant in _dependants(route.dependant):
         call = dependant.call
-        if call is current_user:
+        if call is current_token:
             yield 401, ErrorCode.unauthenticated
             yield 401, ErrorCode.invalid_token
         if call is desk_call:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.convertors import Convertor, register_url_convertor
 
@@ -74,11 +75,15 @@ def _unauthenticated(detail: str, code: ErrorCode = ErrorCode.unauthenticated) -
     return ApiProblem(401, code, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_user(
+SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
+"""How stale a login's "last used" may be: it is written at most this often, not per call."""
+
+
+def current_token(
     db: Db,
     settings: Config,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> tables.User:
+) -> tables.Token:
     if credentials is None:
         raise _unauthenticated(_("Log in first: this operation needs an access token."))
     token = db.get(tables.Token, digest(credentials.credentials))
@@ -91,6 +96,34 @@ def current_user(
         raise _unauthenticated(
             _("The access token is unknown, expired or revoked."), ErrorCode.invalid_token
         )
+    if token.kind == "access":
+        _touch_session(db, settings, token.family)
+    return token
+
+
+def _touch_session(db: Session, settings: Settings, family: str) -> None:
+    """Read first: most calls find it fresh, and a read takes no write lock."""
+    now = settings.now()
+    last = db.scalar(
+        select(tables.LoginSession.last_used_at).where(tables.LoginSession.id == family)
+    )
+    if last is not None and last < now - SESSION_TOUCH_EVERY:
+        db.execute(
+            update(tables.LoginSession)
+            .where(
+                tables.LoginSession.id == family,
+                tables.LoginSession.last_used_at < now - SESSION_TOUCH_EVERY,
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.commit()
+
+
+CurrentToken = Annotated[tables.Token, Depends(current_token)]
+
+
+def current_user(token: CurrentToken) -> tables.User:
     return token.user
 
 

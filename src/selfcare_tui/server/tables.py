@@ -83,6 +83,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_last_step: Mapped[int | None]
+    """The TOTP time step of the last code accepted: a code is good once, never replayed."""
     national_id: Mapped[str | None] = mapped_column(String(32))
 
 
@@ -426,6 +428,22 @@ class Token(Base):
     name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime | None]
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginSession(Base):
+    """One login (a token family): where and with what client it was made, when last used.
+
+    Listed to its user, who may end it; ending it revokes the family's tokens."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    """The family of the login's access and refresh tokens."""
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
 
 
 class MfaChallenge(Base):

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import pyotp
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -18,7 +18,7 @@ from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
 from ..deps import Config, CurrentUser, Db, IdPath
 from ..i18n import _
 from ..problems import ApiProblem, not_found
-from ..security import digest, new_id, new_token, verify_password
+from ..security import digest, new_id, new_token, same, verify_password
 from ..settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -61,6 +61,24 @@ def issue_tokens(
     )
 
 
+def start_session(db: Session, settings: Settings, user: tables.User, request: Request) -> str:
+    """A new login: its row names the client and address, so the user can tell it apart."""
+    family, now = new_id(), settings.now()
+    client = request.headers.get("user-agent", "").strip()[:100] or _("unknown client")
+    db.add(
+        tables.LoginSession(
+            id=family,
+            user_id=user.id,
+            client_name=client,
+            address=client_address(request)[:64],
+            created_at=now,
+            last_used_at=now,
+            ended_at=None,
+        )
+    )
+    return family
+
+
 def _invalid_credentials() -> ApiProblem:
     return ApiProblem(401, ErrorCode.invalid_credentials, _("Wrong username or password."))
 
@@ -101,7 +119,7 @@ def login(
         return models.MfaChallenge(
             challenge_id=challenge, expires_in=int(settings.mfa_challenge_ttl.total_seconds())
         )
-    return issue_tokens(db, settings, user, new_id())
+    return issue_tokens(db, settings, user, start_session(db, settings, user, request))
 
 
 MFA_ATTEMPTS_PER_CHALLENGE = 3
@@ -114,10 +132,17 @@ def _expired_step() -> ApiProblem:
 
 
 @router.post("/mfa", response_model=models.TokenPair)
-@answers((401, ErrorCode.invalid_token), (401, ErrorCode.invalid_mfa_code), TOO_MANY_ATTEMPTS)
-def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.TokenPair:
+@answers(
+    (401, ErrorCode.invalid_token),
+    (401, ErrorCode.invalid_mfa_code),
+    (401, ErrorCode.mfa_code_used),
+    TOO_MANY_ATTEMPTS,
+)
+def answer_mfa(
+    body: models.MfaAnswer, request: Request, db: Db, settings: Config
+) -> models.TokenPair:
     """Check the one-time code of a challenge; a challenge gives one login, however many codes
-    arrive for it at once."""
+    arrive for it at once, and a code gives at most one (never replayed)."""
     challenge_hash = digest(body.challenge_id)
     challenge = db.get(tables.MfaChallenge, challenge_hash)
     if challenge is None or challenge.used or challenge.expires_at <= settings.now():
@@ -128,8 +153,8 @@ def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.Token
     throttle.attempt(db, settings, {user_key: settings.login_failures_per_user})
     Challenge = tables.MfaChallenge
     live = (Challenge.id_hash == challenge_hash, Challenge.used.is_(False))
-    totp = pyotp.TOTP(user.mfa_secret)
-    if not totp.verify(body.code, for_time=settings.now(), valid_window=1):
+    step = totp_step(user.mfa_secret, body.code, settings)
+    if step is None or not spend_totp_step(db, user, step):
         db.execute(
             update(Challenge)
             .where(*live)
@@ -140,7 +165,13 @@ def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.Token
             .execution_options(synchronize_session=False)
         )
         db.commit()
-        raise ApiProblem(401, ErrorCode.invalid_mfa_code, _("The one-time code is not valid."))
+        if step is None:
+            raise ApiProblem(401, ErrorCode.invalid_mfa_code, _("The one-time code is not valid."))
+        raise ApiProblem(
+            401,
+            ErrorCode.mfa_code_used,
+            _("This code was already used. Wait for the next code in your app."),
+        )
     claimed = db.execute(
         update(Challenge)
         .where(*live)
@@ -151,7 +182,31 @@ def answer_mfa(body: models.MfaAnswer, db: Db, settings: Config) -> models.Token
         db.rollback()
         raise _expired_step()  # another answer to the same challenge won
     throttle.clear(db, user_key)
-    return issue_tokens(db, settings, user, new_id())
+    return issue_tokens(db, settings, user, start_session(db, settings, user, request))
+
+
+def totp_step(secret: str, code: str, settings: Settings) -> int | None:
+    """The time step whose code `code` is (this one, or one either side for clock drift)."""
+    totp = pyotp.TOTP(secret)
+    now = settings.now()
+    for drift in (0, -1, 1):
+        moment = now + timedelta(seconds=drift * totp.interval)
+        if same(totp.at(moment), code):
+            return int(totp.timecode(moment))
+    return None
+
+
+def spend_totp_step(db: Session, user: tables.User, step: int) -> bool:
+    """Record `step` as used, in one conditional UPDATE: of two logins with the same code at
+    once, one wins; a code of the same or an earlier step is refused after."""
+    User = tables.User
+    spent = db.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
+        .values(mfa_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(cast("CursorResult[Any]", spent).rowcount == 1)
 
 
 @router.post("/refresh", response_model=models.TokenPair)
@@ -166,16 +221,35 @@ def refresh(body: models.RefreshRequest, db: Db, settings: Config) -> models.Tok
         _revoke_family(db, token.family, settings)
         raise ApiProblem(401, ErrorCode.invalid_token, _("The session has ended. Log in again."))
     token.used_at = token.used_at or now
+    db.execute(
+        update(tables.LoginSession)
+        .where(tables.LoginSession.id == token.family)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return issue_tokens(db, settings, token.user, token.family)
 
 
 def _revoke_family(db: Session, family: str, settings: Settings) -> None:
+    end_sessions(db, settings, [family])
+    db.commit()
+
+
+def end_sessions(db: Session, settings: Settings, families: list[str]) -> None:
+    """Revoke every token of these logins and mark them ended (not committed)."""
+    now = settings.now()
     db.execute(
         update(tables.Token)
-        .where(tables.Token.family == family, tables.Token.revoked_at.is_(None))
-        .values(revoked_at=settings.now())
+        .where(tables.Token.family.in_(families), tables.Token.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
     )
-    db.commit()
+    db.execute(
+        update(tables.LoginSession)
+        .where(tables.LoginSession.id.in_(families), tables.LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @router.post("/revoke", status_code=204, response_class=Response)
