@@ -33,6 +33,7 @@ from selfcare_tui.server.demo import COTTAGE_ACCOUNT, FLAT_ACCOUNT, JAAN_ACCOUNT
 from selfcare_tui.server.run import free_port
 
 from ..support.cli import Cli, cli_environment
+from ..support.slow_proxy import slow_proxy
 
 SELFCARE = [sys.executable, "-m", "selfcare_tui"]
 PROGRESS_CHARACTERS = ("━", "\r", "\x1b[")
@@ -256,11 +257,17 @@ def test_killed_server_leaves_no_partial_file_and_a_rerun_finishes(
     # seeded database alone, and the run saves the seconds seeding takes.
     database, port = tmp_path / "server.sqlite3", free_port()
     shutil.copy(demo_database, database)
-    base = f"http://127.0.0.1:{port}"
     home = tmp_path / "home"
     home.mkdir()
-    cli = Cli(cli_environment(home), home, base)
-    out = tmp_path / "maria"
+    # The CLI goes through a forwarder that holds each answer back 0.15 s, so the download
+    # is still running when the test (maybe waiting for the CPU) sees its third file.
+    with slow_proxy(port) as proxy:
+        cli = Cli(cli_environment(home), home, f"http://127.0.0.1:{proxy}")
+        downloads_killed_server(cli, database, port, tmp_path / "maria")
+
+
+def downloads_killed_server(cli: Cli, database: Path, port: int, out: Path) -> None:
+    base = f"http://127.0.0.1:{port}"
     account = ["--account", FLAT_ACCOUNT]  # 36 invoices: enough to stop twice midway
 
     with server_process(database, port) as server:

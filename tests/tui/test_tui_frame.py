@@ -6,7 +6,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from selfcare_tui import config, i18n
 from selfcare_tui.app import SelfcareApp
@@ -57,7 +57,13 @@ async def test_a_locked_login_says_so_and_keeps_the_form(
     async with app.run_test(size=(80, 24)) as pilot:
         for _attempt in range(6):  # the server locks after 5 failures
             await submit_login(pilot, live_server.base_url, "maria", "wrong")
-            await wait_for(pilot, lambda: text_of(pilot, "#login-message") != "")
+            await wait_for(  # the answer, not the "Logging in…" shown while it is awaited
+                pilot,
+                lambda: (
+                    not app.screen.query_one("#login", Button).disabled
+                    and text_of(pilot, "#login-message") != ""
+                ),
+            )
             if "locked" in text_of(pilot, "#login-message"):
                 break
             app.screen.query_one("#login-message", Static).update("")

@@ -117,6 +117,7 @@ async def request_opened(pilot: Pilot[None], request_id: str | None = None) -> R
             isinstance(screen, RequestDetailScreen)
             and (request_id is None or screen.request.id == request_id)
             and bool(screen.query("#missing"))  # composed, not only pushed
+            and text_of(pilot, "#missing") != ""  # and shown: never empty once mounted
         )
 
     await wait_for(pilot, shown)
