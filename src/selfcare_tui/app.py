@@ -252,6 +252,12 @@ class SelfcareApp(App[None]):
             settings.settings.theme = theme.name
             config.save(settings)
 
+    def action_security(self) -> None:
+        if self.session is not None:
+            from .screens.security import SecurityDialog
+
+            self.push_screen(SecurityDialog(self.session.client))
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self._key_help()))
@@ -326,6 +332,11 @@ class SelfcareApp(App[None]):
                 _("Switch account"),
                 _("Show another account: own, held by mandate, or (agents) any"),
                 self.action_switch_account,
+            )
+            yield SystemCommand(
+                _("Security"),
+                _("Where your login is in use, ending a session, changing the password"),
+                self.action_security,
             )
             for section in sections(self.is_agent):
                 yield SystemCommand(

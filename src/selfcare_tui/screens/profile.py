@@ -36,6 +36,7 @@ from selfcare_tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 from .access_log import AccessLog
 from .base import AccountScreen
+from .security import SecurityDialog
 
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 HOME, CORRESPONDENCE = "home_address", "correspondence_address"
@@ -79,6 +80,7 @@ class ProfileScreen(AccountScreen[models.Account]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("ctrl+l", "access_log", _("Access log")),
+        Binding("ctrl+t", "security", _("Security")),
     ]
 
     CSS_PATH = "profile.tcss"
@@ -219,6 +221,10 @@ class ProfileScreen(AccountScreen[models.Account]):
         """Who from the utility opened the account (the holder's; a delegate is told no)."""
         if self._loaded is not None:
             self.app.push_screen(AccessLog(self.session.client, self._loaded.number))
+
+    def action_security(self) -> None:
+        """The login's sessions and password: the user's own, whatever account is in view."""
+        self.app.push_screen(SecurityDialog(self.session.client))
 
     def action_save(self) -> None:
         self._submit()
