@@ -249,6 +249,13 @@ def server_process(database: Path, port: int) -> Iterator[subprocess.Popen[bytes
         process.wait(timeout=20)
 
 
+def as_from_a_shell() -> None:
+    """Start the command with SIGINT as a shell leaves it (unblocked, default): a child
+    inherits an ignored or blocked signal from whatever ran before in the test worker."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.timeout(120)
 def test_killed_server_leaves_no_partial_file_and_a_rerun_finishes(
     demo_database: Path, tmp_path: Path
@@ -279,7 +286,12 @@ def downloads_killed_server(cli: Cli, database: Path, port: int, out: Path) -> N
 
         def start_and_wait_for(files: int) -> subprocess.Popen[str]:
             run = subprocess.Popen(
-                command, env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                command,
+                env=cli.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                preexec_fn=as_from_a_shell,
             )
             deadline = time.monotonic() + 30
             while len(list(out.glob("*.pdf"))) < files:

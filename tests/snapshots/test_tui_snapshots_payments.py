@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import LiveServer
@@ -32,6 +33,9 @@ def test_payments_snapshot(
         await switch_to_cottage(pilot)
         await open_payments(pilot, COTTAGE)
         await search(pilot, "1000000724")
+        # A blinking cursor is drawn or not by the moment the shot is taken: keep it steady.
+        pilot.app.screen.query_one("#reference", Input).cursor_blink = False
+        await pilot.pause()
 
     app = ready_app_for_snapshot(live_server.base_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=payments_open)
