@@ -8,7 +8,7 @@ import click
 
 from selfcare_tui.api import models
 from selfcare_tui.core.labels import label
-from selfcare_tui.core.mandates import end_of_day, past_day_message, scopes_text
+from selfcare_tui.core.mandates import end_of_day, holds_text, past_day_message, scopes_text
 from selfcare_tui.i18n import _, format_datetime
 
 from . import output
@@ -36,6 +36,15 @@ def mandate_table(mandates: list[models.Mandate]) -> None:
         [_("ID"), _("Delegate"), _("Scopes"), _("Ends"), _("State"), _("Given")],
         mandate_rows(mandates),
     )
+
+
+def show_mandate(mandate: models.Mandate, as_json: bool, sentence: str) -> None:
+    """A given or changed mandate: as JSON, or the sentence and its row."""
+    if as_json:
+        output.emit_json(mandate)
+        return
+    output.note(sentence)
+    mandate_table([mandate])
 
 
 def _end_of_day(
@@ -133,18 +142,16 @@ def mandates_grant(
     mandate = with_account(
         state, account, lambda client, number: client.grant_mandate(number, grant)
     )
-    if as_json:
-        output.emit_json(mandate)
-        return
-    output.note(
+    show_mandate(
+        mandate,
+        as_json,
         _("{user} may now act on account {number} ({scopes}) until {when}.").format(
             user=mandate.delegate_username,
             number=mandate.account_number,
             scopes=scopes_text(mandate.scopes),
             when=format_datetime(mandate.expires_at),
-        )
+        ),
     )
-    mandate_table([mandate])
 
 
 @mandates.command("change")
@@ -193,18 +200,7 @@ def mandates_change(
         account,
         lambda client, number: client.change_mandate(number, mandate_id, change),
     )
-    if as_json:
-        output.emit_json(mandate)
-        return
-    output.note(
-        _("{user} may act on account {number} ({scopes}) until {when}.").format(
-            user=mandate.delegate_username,
-            number=mandate.account_number,
-            scopes=scopes_text(mandate.scopes),
-            when=format_datetime(mandate.expires_at),
-        )
-    )
-    mandate_table([mandate])
+    show_mandate(mandate, as_json, holds_text(mandate, format_datetime(mandate.expires_at)))
 
 
 @mandates.command("revoke")

@@ -17,6 +17,17 @@ def scopes_text(scopes: list[models.Scope]) -> str:
     return ", ".join(label(s) for s in sorted(scopes, key=order.index))
 
 
+def holds_text(mandate: models.Mandate, until: str) -> str:
+    """What a mandate lets its delegate do, said after giving or changing it; `until` is its
+    last day as the front end writes it."""
+    return _("{user} may act on account {number} ({scopes}) until {when}.").format(
+        user=mandate.delegate_username,
+        number=mandate.account_number,
+        scopes=scopes_text(mandate.scopes),
+        when=until,
+    )
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """A mandate "until 30 June 2027" lasts through that day, in the user's time zone."""
     return dt.datetime.combine(day, dt.time(23, 59, 59)).astimezone()

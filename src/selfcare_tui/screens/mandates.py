@@ -23,7 +23,7 @@ from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
 from selfcare_tui.core.loaders.mandates import MandatesData, load_mandates
-from selfcare_tui.core.mandates import scopes_text
+from selfcare_tui.core.mandates import holds_text, scopes_text
 from selfcare_tui.i18n import _, format_date
 from selfcare_tui.session import Session
 from selfcare_tui.widgets.login_ended import LoginEnded
@@ -197,15 +197,7 @@ class MandatesScreen(AccountScreen[MandatesData]):
     def _after_form(self, mandate: models.Mandate | None) -> None:
         if mandate is None:
             return
-        self.notify(
-            _("{user} may act on account {number} ({scopes}) until {when}.").format(
-                user=mandate.delegate_username,
-                number=mandate.account_number,
-                scopes=scopes_text(mandate.scopes),
-                when=last_day(mandate.expires_at),
-            ),
-            title=_("Mandates"),
-        )
+        self.notify(holds_text(mandate, last_day(mandate.expires_at)), title=_("Mandates"))
         self.action_reload()
 
     def action_revoke(self) -> None:

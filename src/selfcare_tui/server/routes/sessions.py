@@ -102,8 +102,8 @@ def change_password(
     if weak is not None:
         raise refused(ErrorCode.weak_password, _("Choose another new password."), errors=[weak])
     user.password_hash = hash_password(body.new_password)
-    others = [s.id for s in _live(db, settings, user.id) if s.id != token.family]
-    stray = db.scalars(
+    # Every login with a token not yet revoked: the live sessions are among them.
+    others = db.scalars(
         select(tables.Token.family).where(
             tables.Token.user_id == user.id,
             tables.Token.kind.in_(("access", "refresh")),
@@ -111,6 +111,6 @@ def change_password(
             tables.Token.revoked_at.is_(None),
         )
     )
-    end_sessions(db, settings, sorted({*others, *stray}))
+    end_sessions(db, settings, sorted(set(others)))
     db.commit()
     return Response(status_code=204)
