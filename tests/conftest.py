@@ -15,6 +15,7 @@ import keyring
 import pytest
 
 from selfcare_tui.api import SelfcareClient
+from selfcare_tui.server.local_mail import LocalMailServer
 from selfcare_tui.server.run import seed_if_empty
 from selfcare_tui.server.settings import Clock, Settings
 
@@ -39,6 +40,24 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def live_server(demo_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
     with serving_demo_copy(demo_database, tmp_path / "server.sqlite3") as server:
+        yield server
+
+
+@pytest.fixture
+def mail_server(tmp_path: Path) -> Iterator[LocalMailServer]:
+    """A real SMTP server on loopback, filing what it gets in a maildir (as the demo's does)."""
+    server = LocalMailServer(tmp_path / "maildir").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailing_server(
+    demo_database: Path, tmp_path: Path, mail_server: LocalMailServer
+) -> Iterator[LiveServer]:
+    """`live_server` sending its mail over SMTP to `mail_server`."""
+    database = tmp_path / "server.sqlite3"
+    with serving_demo_copy(demo_database, database, smtp_url=mail_server.url) as server:
         yield server
 
 

@@ -267,15 +267,33 @@ async def log_in(
     """
     async with client_for(server) as client:
         await _password_login(client, username, password, one_time_code)
-        me = await client.me()
-        stored = False
-        if remember and client.refresh_token:
-            try:
-                CredentialStore().store(server, username, client.refresh_token)
-                stored = True
-            except KeyringUnavailable:
-                await client.logout()  # nothing kept: leave no live refresh token behind
-                raise
+        return await _keep(client, profile_name, server, remember=remember)
+
+
+async def sign_up_confirmed(
+    profile_name: str | None, server: str, email: str, code: str
+) -> tuple[models.Me, bool]:
+    """Make the login with the code mailed at sign-up, and keep it as `log_in` does."""
+    async with client_for(server) as client:
+        await client.confirm_sign_up(email, code)
+        return await _keep(client, profile_name, server, remember=True)
+
+
+async def _keep(
+    client: SelfcareClient, profile_name: str | None, server: str, *, remember: bool
+) -> tuple[models.Me, bool]:
+    """Store a logged-in client's refresh token in the keyring, and its server and username
+    (never a secret) as the profile."""
+    me = await client.me()
+    username = me.username
+    stored = False
+    if remember and client.refresh_token:
+        try:
+            CredentialStore().store(server, username, client.refresh_token)
+            stored = True
+        except KeyringUnavailable:
+            await client.logout()  # nothing kept: leave no live refresh token behind
+            raise
     settings = config.load()
     name = profile_name or settings.default_profile
     previous = settings.profiles.get(name, config.Profile())

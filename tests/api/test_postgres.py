@@ -9,6 +9,7 @@ cannot be installed, the tests skip and say why.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import subprocess
 import time
@@ -29,6 +30,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.errors import RuleViolation
 from selfcare_tui.server import db, tables
 from selfcare_tui.server.demo import BUSINESS_ACCOUNT, COTTAGE_ACCOUNT, FLAT_ACCOUNT
+from selfcare_tui.server.local_mail import LocalMailServer
 from selfcare_tui.server.payments import settle_session
 from selfcare_tui.server.reading_rules import check_submission
 from selfcare_tui.server.routes.outages import eligibility
@@ -39,6 +41,7 @@ from ..support.builders import make_pdf, write
 from ..support.contract_scenarios import control_characters_are_refused_naming_the_field
 from ..support.demo_users import EMAIL, login
 from ..support.live_server import IN_WINDOW, NOW, LiveServer, serving
+from ..support.mail import code_in, last_mail_to
 from ..support.outages_scenarios import flat_place, report
 from ..support.payments_scenarios import (
     ACME_MONTHS,
@@ -456,3 +459,71 @@ async def test_concurrent_lookups_and_sprays_are_limited(pg_server: LiveServer) 
 def test_control_characters_are_refused_naming_the_field(pg_server: LiveServer) -> None:
     """PostgreSQL cannot store a NUL at all: refused by the contract before it gets there."""
     control_characters_are_refused_naming_the_field(pg_server)
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+
+async def test_sign_up_by_mailed_code_on_postgresql(
+    postgres: Postgres, postgres_demo: str, mail_server: LocalMailServer
+) -> None:
+    """The upserts and counted guesses of a sign-up, and one login of four confirmations."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = postgres.create_database(name, template=postgres_demo)
+    settings = Settings(database_url=url, clock=Clock(NOW), smtp_url=mail_server.url)
+    try:
+        with serving(settings) as server:
+            async with server.client(retries=0) as client:
+                await client.sign_up("ilona", "ilona@example.org", "correct horse battery")
+                await client.sign_up("ilona", "ilona@example.org", "correct horse battery")
+                code = code_in(last_mail_to(mail_server, "ilona@example.org", 2))
+                with pytest.raises(RuleViolation):
+                    await client.confirm_sign_up("ilona@example.org", "00000000")
+            clients = [server.client(retries=0) for _ in range(4)]
+            results = await asyncio.gather(
+                *(c.confirm_sign_up("ilona@example.org", code) for c in clients),
+                return_exceptions=True,
+            )
+            for c in clients:
+                await c.aclose()
+            assert sum(not isinstance(r, BaseException) for r in results) == 1, results
+    finally:
+        postgres.drop_database(name)
+
+
+def test_two_servers_on_one_database_send_each_mail_once(
+    postgres: Postgres, postgres_demo: str, mail_server: LocalMailServer
+) -> None:
+    """Each server's sender takes due mail with a lease: 40 mails written at once arrive once
+    each, though both senders look for them at the same time."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = postgres.create_database(name, template=postgres_demo)
+    settings = [Settings(database_url=url, clock=Clock(NOW), smtp_url=mail_server.url)] * 2
+    try:
+        with serving(settings[0]) as first, serving(dataclasses.replace(settings[1])) as second:
+            assert first.base_url != second.base_url
+            engine = create_engine(url)
+            with Session(engine) as session:
+                session.add_all(
+                    tables.OutgoingMail(
+                        recipient=f"person{i}@example.org",
+                        subject=f"mail {i}",
+                        body="hello",
+                        created_at=NOW,
+                        due_at=NOW,
+                        attempts=0,
+                    )
+                    for i in range(40)
+                )
+                session.commit()
+            engine.dispose()
+            deadline = time.monotonic() + 20
+            while len(mail_server.messages()) < 40 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(2.5)  # a sender that took a mail again would have sent it by now
+            subjects = sorted(m["Subject"] for m in mail_server.messages())
+            assert subjects == sorted(f"mail {i}" for i in range(40))
+            sent = fetch(first, select(tables.OutgoingMail.sent_at.is_not(None)))
+            assert [row[0] for row in sent] == [True] * 40
+    finally:
+        postgres.drop_database(name)

@@ -86,9 +86,11 @@ def serving(settings: Settings, database: Path = Path(os.devnull)) -> Iterator[L
 
 @contextmanager
 def serving_demo_copy(
-    demo_database: Path, database: Path, now: dt.datetime = NOW
+    demo_database: Path, database: Path, now: dt.datetime = NOW, smtp_url: str | None = None
 ) -> Iterator[LiveServer]:
-    """`serving` on a copy of the seeded demo database, the server's clock frozen at `now`."""
+    """`serving` on a copy of the seeded demo database, the server's clock frozen at `now`
+    (and its mail sent to `smtp_url`, when given)."""
     shutil.copy(demo_database, database)
-    with serving(Settings(database_url=f"sqlite:///{database}", clock=Clock(now)), database) as s:
+    settings = Settings(database_url=f"sqlite:///{database}", clock=Clock(now), smtp_url=smtp_url)
+    with serving(settings, database) as s:
         yield s

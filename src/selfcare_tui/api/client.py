@@ -342,6 +342,36 @@ class SelfcareClient:
         body = m.PasswordChange(current_password=current_password, new_password=new_password)
         await self._send("POST", "/auth/password", json=body.model_dump())
 
+    async def sign_up(self, username: str, email: str, password: str) -> m.MailSent:
+        """Ask for a login; the server mails a code to `email` (confirm_sign_up takes it).
+        The answer is the same whether or not the username or address is in use.
+
+        The fields go to the server as typed: its refusals name each field and say what it
+        takes, in the user's language (ValidationFailed), for every client alike."""
+        body = {"username": username, "email": email, "password": password}
+        response = await self._send("POST", "/auth/sign-up", json=body, authenticated=False)
+        return m.MailSent.model_validate_json(response.content)
+
+    async def confirm_sign_up(self, email: str, code: str) -> m.TokenPair:
+        """Make the login with the mailed code; the client is logged in as it."""
+        body = {"email": email, "code": code}
+        response = await self._send("POST", "/auth/sign-up/confirm", json=body, authenticated=False)
+        tokens = m.TokenPair.model_validate_json(response.content)
+        await self._store_tokens(tokens)
+        return tokens
+
+    async def request_password_reset(self, email: str) -> m.MailSent:
+        """The server mails a code to the address, if a login uses it (the answer is the same
+        either way)."""
+        body = {"email": email}
+        response = await self._send("POST", "/auth/password-reset", json=body, authenticated=False)
+        return m.MailSent.model_validate_json(response.content)
+
+    async def reset_password(self, email: str, code: str, new_password: str) -> None:
+        """Set a new password with the mailed code; every session of the login ends."""
+        body = {"email": email, "code": code, "new_password": new_password}
+        await self._send("POST", "/auth/password-reset/confirm", json=body, authenticated=False)
+
     # --- accounts -------------------------------------------------------------------
 
     async def accounts(

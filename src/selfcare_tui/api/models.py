@@ -207,6 +207,10 @@ class ErrorCode(StrEnum):
     invalid_mfa_code = "invalid_mfa_code"
     mfa_code_used = "mfa_code_used"
     """The code was right but already used once: wait for the next one."""
+    invalid_code = "invalid_code"
+    """An e-mailed code (sign-up, password reset) is wrong, used, or expired."""
+    username_taken = "username_taken"
+    """A confirmed sign-up's username was taken meanwhile: the mail owner chooses another."""
     too_many_attempts = "too_many_attempts"
     scope_missing = "scope_missing"
     forbidden = "forbidden"
@@ -403,6 +407,47 @@ class PasswordChange(ApiModel):
     new_password: str = Field(min_length=1, max_length=1024)
     """Checked by the server's policy (weak_password names what is wrong), not here, so every
     client says the same."""
+
+
+USERNAME_PATTERN = r"^[a-z][a-z0-9._-]{2,31}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+"""Loose on purpose: the mailed code proves the address, not a pattern."""
+
+
+class SignUp(ApiModel):
+    """A new login. The answer never says whether the username or e-mail is taken: the mail
+    sent to the address does, to its owner alone."""
+
+    username: str = Field(pattern=USERNAME_PATTERN)
+    """3 to 32 lowercase letters, digits, '.', '_' or '-', starting with a letter."""
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+    """Checked by the password policy (weak_password) before anything is sent."""
+
+
+class SignUpConfirmation(ApiModel):
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    code: str = Field(min_length=1, max_length=32)
+    """The code from the mail; the login exists from this moment."""
+
+
+class PasswordResetRequest(ApiModel):
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+
+
+class PasswordReset(ApiModel):
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    code: str = Field(min_length=1, max_length=32)
+    """The code from the mail: good once, for a limited time."""
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class MailSent(ApiModel):
+    """The same answer whatever the address: what happens next is in the mail."""
+
+    detail: str
+    expires_in: int
+    """Seconds the mailed code stays good."""
 
 
 class NewApiToken(ApiToken):

@@ -14,7 +14,17 @@ from selfcare_tui.i18n import _
 
 from .context import EXIT_USAGE, fail
 
-BACKEND_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "argon2", "pyotp", "fpdf")
+BACKEND_MODULES = (
+    "fastapi",
+    "uvicorn",
+    "sqlalchemy",
+    "alembic",
+    "argon2",
+    "pyotp",
+    "fpdf",
+    "aiosmtplib",
+    "aiosmtpd",
+)
 """What the `server` extra installs, by import name."""
 
 

@@ -63,7 +63,7 @@ def sessions_end(state: State, session_id: str) -> None:
 
 @click.group(cls=TranslatedGroup)
 def password() -> None:
-    """Change your password."""
+    """Change your password, or reset a forgotten one."""
 
 
 def _passwords(password_stdin: bool) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -28,6 +29,7 @@ from . import (
     profile,
     readings,
     requests,
+    sign_up,
 )
 from .auth import auth, login, logout, status
 from .backend import require_backend
@@ -122,6 +124,14 @@ def cli(ctx: click.Context, profile: str | None, debug: bool) -> None:
 )
 @click.option("--demo", is_flag=True, help="Seed demo data first (only into an empty database).")
 @click.option(
+    "--smtp-url",
+    envvar="SELFCARE_SMTP_URL",
+    metavar="URL",
+    help="Where mail (sign-up and reset codes) is sent: smtp://host:port, or smtps:// for TLS. "
+    "Give a URL with a password in SELFCARE_SMTP_URL, not here: arguments are visible to "
+    "other users. Unset: mail waits in the database, unsent.",
+)
+@click.option(
     "--customers",
     default=0,
     type=click.IntRange(0),
@@ -129,7 +139,13 @@ def cli(ctx: click.Context, profile: str | None, debug: bool) -> None:
 )
 @click.pass_context
 def server(
-    ctx: click.Context, host: str, port: int, database_url: str | None, demo: bool, customers: int
+    ctx: click.Context,
+    host: str,
+    port: int,
+    database_url: str | None,
+    demo: bool,
+    smtp_url: str | None,
+    customers: int,
 ) -> None:
     """Run the reference utility backend.
 
@@ -141,10 +157,17 @@ def server(
     if ctx.invoked_subcommand is not None:
         return
     require_backend()
+    from selfcare_tui.server.mail import SmtpServer
     from selfcare_tui.server.run import seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
 
     settings = Settings(database_url=database_url) if database_url else Settings()
+    if smtp_url:
+        try:
+            SmtpServer.from_url(smtp_url)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--smtp-url") from None
+        settings.smtp_url = smtp_url
     if customers and not demo:
         raise click.UsageError("--customers needs --demo.")
     if demo and seed_if_empty(settings, customers):
@@ -254,12 +277,19 @@ def demo(port: int, server_only: bool, username: str) -> None:
 
     require_backend()
     from selfcare_tui.server.demo import AGENT_TOTP_SECRET, DEMO_LOGINS
+    from selfcare_tui.server.local_mail import LocalMailServer
     from selfcare_tui.server.run import BackgroundServer, free_port, seed_if_empty, serve
     from selfcare_tui.server.settings import Settings
 
     data_dir = tempfile.mkdtemp(prefix="selfcare-demo-")
-    settings = Settings(database_url=f"sqlite:///{os.path.join(data_dir, 'demo.sqlite3')}")
+    mail = LocalMailServer(Path(data_dir) / "mail").start()
+    settings = Settings(
+        database_url=f"sqlite:///{os.path.join(data_dir, 'demo.sqlite3')}", smtp_url=mail.url
+    )
     seed_if_empty(settings, 0)
+    mail_line = _("The demo's mail (sign-up and reset codes) is filed in {maildir}/new").format(
+        maildir=mail.maildir
+    )
     if server_only or not (sys.stdin.isatty() and sys.stdout.isatty()):
         port = port or free_port()
         url = f"http://127.0.0.1:{port}"
@@ -272,8 +302,12 @@ def demo(port: int, server_only: bool, username: str) -> None:
         click.echo(_("Demo logins:"))
         for username, password, description in DEMO_LOGINS:
             click.echo(f"  {username:<10} {password:<14} {description}")
+        click.echo(mail_line)
         click.echo(_("Press Ctrl+C to stop."))
-        serve(settings, "127.0.0.1", port)
+        try:
+            serve(settings, "127.0.0.1", port)
+        finally:
+            mail.stop()
         return
     from selfcare_tui.app import SelfcareApp
     from selfcare_tui.session import password_session
@@ -293,6 +327,8 @@ def demo(port: int, server_only: bool, username: str) -> None:
         SelfcareApp(session=session).run()
     finally:
         server.stop()
+        mail.stop()
+    click.echo(mail_line)
 
 
 command: click.Command
@@ -310,6 +346,7 @@ for module in (
     profile,
     mandates,
     identity,
+    sign_up,
     desk,
 ):
     for command in module.COMMANDS:

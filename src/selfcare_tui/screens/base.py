@@ -108,7 +108,12 @@ class AccountScreen(Screen[None], Generic[Data]):
         if account is None:
             self.sub_title = ""
             self.problem(
-                _("No account in view. Press ctrl+o to choose or search an account."),
+                _("No account in view. Press ctrl+o to choose or search an account.")
+                if getattr(self.app, "is_agent", False)
+                else _(
+                    "Your login holds no account yet. Press ctrl+o, then a, to attach one "
+                    "with the account number and payment code on any of its invoices."
+                ),
                 retry=False,
             )
             return

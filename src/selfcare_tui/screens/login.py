@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
@@ -26,6 +28,9 @@ from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session, client_for
 from selfcare_tui.widgets.toggles import MarkedCheckbox
+
+from .password_reset import PasswordResetDialog
+from .sign_up import SignedUp, SignUpDialog
 
 
 @dataclass
@@ -53,9 +58,14 @@ class _TokenKeeper:
 
 
 class LoginScreen(Screen[None]):
-    """The form; on success it calls `on_login` and the app moves on."""
+    """The form; on success it calls `on_login` and the app moves on. A new user creates an
+    account from here, and one who forgot the password sets a new one."""
 
     CSS_PATH = "login.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "sign_up", _("Create an account")),
+        Binding("ctrl+r", "forgot_password", _("Forgot password")),
+    ]
 
     def __init__(
         self,
@@ -97,7 +107,10 @@ class LoginScreen(Screen[None]):
             yield MarkedCheckbox(
                 _("Remember me on this computer (OS keyring)"), True, id="remember"
             )
-            yield Button(_("Log in"), id="login", variant="primary")
+            with Horizontal(id="login-buttons"):
+                yield Button(_("Log in"), id="login", variant="primary")
+                yield Button(_("Create an account"), id="sign-up")
+                yield Button(_("Forgot password"), id="forgot")
             yield Static(self._message, id="login-message", markup=False)
         yield Footer()
 
@@ -121,7 +134,6 @@ class LoginScreen(Screen[None]):
     @on(Button.Pressed, "#login")
     def submit(self) -> None:
         """Check the form, then log in (or answer the code step) in a worker."""
-        server = self.query_one("#server", Input).value.strip().rstrip("/")
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if self._pending is not None:
@@ -131,8 +143,10 @@ class LoginScreen(Screen[None]):
                 return
             self._answer(code)
             return
+        server = self._checked_server()
+        if server is None:
+            return
         for value, field, message in (
-            (server, "#server", _("Enter the server address, e.g. https://selfcare.example.com")),
             (username, "#username", _("Enter your username.")),
             (password, "#password", _("Enter your password.")),
         ):
@@ -140,13 +154,58 @@ class LoginScreen(Screen[None]):
                 self._say(message)
                 self.query_one(field, Input).focus()
                 return
-        try:
-            server = server_url(server)
-        except InvalidServerUrl as error:
-            self._say(_("The server address is not usable: {reason}").format(reason=error))
-            self.query_one("#server", Input).focus()
-            return
         self._log_in(server, username, password)
+
+    def _checked_server(self) -> str | None:
+        """The server typed, as a usable URL; otherwise None, and the reason said."""
+        typed = self.query_one("#server", Input).value.strip().rstrip("/")
+        if not typed:
+            self._say(_("Enter the server address, e.g. https://selfcare.example.com"))
+        else:
+            try:
+                return server_url(typed)
+            except InvalidServerUrl as error:
+                self._say(_("The server address is not usable: {reason}").format(reason=error))
+        self.query_one("#server", Input).focus()
+        return None
+
+    @on(Button.Pressed, "#sign-up")
+    def action_sign_up(self) -> None:
+        server = self._checked_server()
+        if server is None or self._pending is not None:
+            return
+        keeper = _TokenKeeper(server)
+        client = client_for(server, on_tokens=keeper, retries=1)
+
+        def signed_up(result: SignedUp | None) -> None:
+            if result is None:
+                self.run_worker(client.aclose())
+                return
+            self._signed_up(client, keeper, server, result.username)
+
+        self.app.push_screen(SignUpDialog(client), signed_up)
+
+    @work(exclusive=True, group="login")
+    async def _signed_up(
+        self, client: SelfcareClient, keeper: _TokenKeeper, server: str, username: str
+    ) -> None:
+        await self._finish(client, keeper, server, username)
+
+    @on(Button.Pressed, "#forgot")
+    def action_forgot_password(self) -> None:
+        server = self._checked_server()
+        if server is None or self._pending is not None:
+            return
+        client = client_for(server, retries=1)
+
+        def done(note: str | None) -> None:
+            self.run_worker(client.aclose())
+            if note is not None:
+                self._say(note, info=True)
+                self.query_one("#password", Input).value = ""
+                self.query_one("#username" if not self._username else "#password", Input).focus()
+
+        self.app.push_screen(PasswordResetDialog(client), done)
 
     def _busy(self, busy: bool) -> None:
         button = self.query_one("#login", Button)

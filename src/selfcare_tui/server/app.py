@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from selfcare_tui import __version__
 
-from . import contract, db
+from . import contract, db, mail
 from .i18n import LanguageMiddleware
 from .problems import (
     ApiProblem,
@@ -38,6 +41,7 @@ from .routes import (
     public,
     readings,
     requests,
+    sign_up,
 )
 from .routes import (
     sessions as sessions_routes,
@@ -64,7 +68,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ensure_reference_data(session)
         session.commit()
 
+    sender = (
+        mail.MailSender(sessions, settings, mail.SmtpServer.from_url(settings.smtp_url))
+        if (settings.smtp_url)
+        else None
+    )
+    if sender is not None:
+        event.listen(sessions, "after_commit", sender.committed)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        """The mail sender runs beside the requests, in the server's event loop."""
+        if sender is None:
+            logging.getLogger("selfcare.server.mail").warning(
+                "No SMTP server is set (--smtp-url): mail waits in the outbox, unsent."
+            )
+            yield
+            return
+        task = asyncio.create_task(sender.run(), name="mail sender")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Selfcare utility API",
         version=__version__,
         summary="Self-service API of an electricity utility: accounts, meters, invoices, outages.",
@@ -76,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.mail_sender = sender
     app.add_exception_handler(ApiProblem, handle_problem)
     app.add_exception_handler(RequestValidationError, handle_validation)
     app.add_exception_handler(StarletteHTTPException, handle_http)
@@ -84,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         auth,
+        sign_up,
         sessions_routes,
         accounts,
         access_log_routes,

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfcare_tui.api.models import EMAIL_PATTERN, USERNAME_PATTERN
+
 from .i18n import N_, _, ngettext
+
+_PATTERNS = {
+    USERNAME_PATTERN: N_(
+        "3 to 32 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter."
+    ),
+    EMAIL_PATTERN: N_("Must be an e-mail address, such as name@example.com."),
+}
+"""What a field with one of these patterns takes, said in words rather than as the pattern."""
 
 _MESSAGES = {
     "missing": N_("Required."),
@@ -88,6 +98,8 @@ def field_message(error: dict[str, Any]) -> str:
         counted = _counted(kind, limit)
         if counted is not None:
             return counted
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
+        return _(_PATTERNS[context["pattern"]])
     template = _MESSAGES.get(kind)
     if template is None:
         return str(error.get("msg", ""))

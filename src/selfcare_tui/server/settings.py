@@ -55,6 +55,16 @@ class Settings:
     public_lookups_per_address: int = 10
     throttle_window: dt.timedelta = dt.timedelta(minutes=15)
     attachment_max_bytes: int = 10 * 1024 * 1024
+    smtp_url: str | None = None
+    """Where mail goes: smtp://[user:password@]host[:port] (STARTTLS when offered) or
+    smtps://... (TLS from the start). Unset: mail waits in the database's outbox."""
+    mail_from: str = "Selfcare <selfcare@localhost>"
+    mailed_code_ttl: dt.timedelta = dt.timedelta(minutes=30)
+    """How long a code mailed for a sign-up or a password reset stays good."""
+    mails_per_address: int = 5
+    """Mails a sign-up or reset may send one e-mail address per throttle window."""
+    sign_ups_per_address: int = 10
+    """Sign-ups and reset requests one client address may make per throttle window."""
     public_url: str | None = None
     """Base URL the payment processor hands back to; derived from the request when unset."""
     clock: Clock = field(default_factory=Clock)

@@ -86,6 +86,8 @@ class User(Base):
     mfa_last_step: Mapped[int | None]
     """The TOTP time step of the last code accepted: a code is good once, never replayed."""
     national_id: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    """Lowercase; proved by a mailed code at sign-up. Password resets are mailed here."""
 
 
 class Account(Base):
@@ -507,3 +509,44 @@ class BillingRun(Base):
     notices: Mapped[int] = mapped_column(Integer, default=0)
     total_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class PendingSignUp(Base):
+    """A sign-up waiting for the code mailed to its address: the login exists only once the
+    code comes back. One per address; a new sign-up replaces it (and its code)."""
+
+    __tablename__ = "pending_sign_ups"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
+class PasswordResetCode(Base):
+    """A mailed code that sets a new password once; one per user, a new request replaces it."""
+
+    __tablename__ = "password_reset_codes"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    used: Mapped[bool]
+
+
+class OutgoingMail(Base):
+    """Mail written in the transaction that caused it, and sent after by the mail sender: a
+    request never waits on the SMTP server, and takes as long whether it sent mail or not."""
+
+    __tablename__ = "outgoing_mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime] = mapped_column(index=True)
+    """When to try next: now, or later after a failed try (claimed: a lease, see mail.py)."""
+    attempts: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))

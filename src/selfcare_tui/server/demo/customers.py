@@ -333,6 +333,7 @@ def _named_users(seeder: _Seeder) -> dict[str, tuple[int, str]]:
             "password_hash": hash_password(password),
             "mfa_secret": AGENT_TOTP_SECRET if username in AGENTS else None,
             "national_id": national_ids.get(username),
+            "email": f"{username}@demo.selfcare.test",
         }
         for username, password, _ in DEMO_LOGINS
     ]
