@@ -20,12 +20,12 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.core.loaders.invoices import PAGE_SIZE
+from selfcare_tui.core.qr import qr_text
 from selfcare_tui.i18n import format_date, format_kwh, format_money
 from selfcare_tui.screens.invoice_detail import InvoiceDetail
 from selfcare_tui.screens.invoices import InvoicesScreen
 from selfcare_tui.screens.pay import PayDialog
 from selfcare_tui.screens.switcher import AccountSwitcher
-from selfcare_tui.widgets.qr import qr_text
 
 from ..support.keyring_backends import MemoryKeyring
 from ..support.live_server import NOW, LiveServer

@@ -141,6 +141,7 @@ async def test_changing_and_revoking_a_mandate(
         await wait_for(
             pilot, lambda: mandates_loaded(pilot) and given_rows(pilot)[0][3] == "revoked"
         )
+        app.screen.query_one("#given", DataTable).focus()  # back from the dialog, as a user
         await pilot.press("enter")  # an ended mandate is not changed: a new one is given
         await wait_for(pilot, lambda: "give a new one" in text_of(pilot, "#given-note"))
         assert isinstance(app.screen, MandatesScreen)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import segno
 
-from selfcare_tui.widgets.qr import QUIET_ZONE, qr_lines, qr_text
+from selfcare_tui.core.qr import QUIET_ZONE, qr_lines, qr_text
 
 LINK = (
     "http://127.0.0.1:45678/processor/checkout/PS18790b2c1d2e3f4a5b6c7d8e"

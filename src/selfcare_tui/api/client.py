@@ -287,10 +287,9 @@ class SelfcareClient:
         return result
 
     async def answer_mfa(self, challenge_id: str, code: str) -> m.TokenPair:
-        body = m.MfaAnswer(challenge_id=challenge_id, code=code)
-        response = await self._send(
-            "POST", "/auth/mfa", json=body.model_dump(), authenticated=False
-        )
+        """`code`: six digits from the app, or a recovery code (used up by this)."""
+        body = {"challenge_id": challenge_id, "code": code.strip().lower()}
+        response = await self._send("POST", "/auth/mfa", json=body, authenticated=False)
         tokens = m.TokenPair.model_validate_json(response.content)
         await self._store_tokens(tokens)
         return tokens
@@ -341,6 +340,26 @@ class SelfcareClient:
         """Every other session of the login ends; this one goes on."""
         body = m.PasswordChange(current_password=current_password, new_password=new_password)
         await self._send("POST", "/auth/password", json=body.model_dump())
+
+    async def start_mfa_enrolment(self) -> m.MfaEnrolment:
+        """A new TOTP secret for the authenticator app; in force once confirmed with a code."""
+        response = await self._send("POST", "/auth/mfa/enrolment")
+        return m.MfaEnrolment.model_validate_json(response.content)
+
+    async def confirm_mfa_enrolment(self, code: str) -> list[str]:
+        """Turn the second factor on; returns the ten recovery codes, shown only now."""
+        response = await self._send("POST", "/auth/mfa/enrolment/confirm", json={"code": code})
+        return m.RecoveryCodes.model_validate_json(response.content).codes
+
+    async def disable_mfa(self, password: str, code: str) -> None:
+        """Turn the second factor off with the password and a code (or a recovery code)."""
+        body = {"password": password, "code": code.strip().lower()}
+        await self._send("POST", "/auth/mfa/disable", json=body)
+
+    async def new_recovery_codes(self, code: str) -> list[str]:
+        """Ten new recovery codes for a code from the app; the old ones stop working."""
+        response = await self._send("POST", "/auth/mfa/recovery-codes", json={"code": code})
+        return m.RecoveryCodes.model_validate_json(response.content).codes
 
     async def sign_up(self, username: str, email: str, password: str) -> m.MailSent:
         """Ask for a login; the server mails a code to `email` (confirm_sign_up takes it).

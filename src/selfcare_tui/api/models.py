@@ -209,6 +209,10 @@ class ErrorCode(StrEnum):
     """The code was right but already used once: wait for the next one."""
     invalid_code = "invalid_code"
     """An e-mailed code (sign-up, password reset) is wrong, used, or expired."""
+    mfa_enabled = "mfa_enabled"
+    """The second factor is on already: turn it off first to enrol another."""
+    mfa_not_enabled = "mfa_not_enabled"
+    """There is no second factor to turn off, or to make recovery codes for."""
     username_taken = "username_taken"
     """A confirmed sign-up's username was taken meanwhile: the mail owner chooses another."""
     too_many_attempts = "too_many_attempts"
@@ -362,9 +366,15 @@ class MfaChallenge(ApiModel):
 LoginResult = Annotated[TokenPair | MfaChallenge, Field(discriminator="kind")]
 
 
+TOTP_CODE_PATTERN = r"^\d{6}$"
+RECOVERY_CODE_PATTERN = r"^[a-z2-7]{5}-[a-z2-7]{5}$"
+SECOND_FACTOR_PATTERN = rf"{TOTP_CODE_PATTERN}|{RECOVERY_CODE_PATTERN}"
+
+
 class MfaAnswer(ApiModel):
     challenge_id: Secret
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=SECOND_FACTOR_PATTERN)
+    """Six digits from the authenticator app, or one of the login's recovery codes (used up)."""
 
 
 class RefreshRequest(ApiModel):
@@ -450,6 +460,32 @@ class MailSent(ApiModel):
     """Seconds the mailed code stays good."""
 
 
+class MfaEnrolment(ApiModel):
+    """A new TOTP secret, not in force until a first code from it comes back (confirm)."""
+
+    secret: str
+    """Base32, for typing into an authenticator app by hand."""
+    otpauth_uri: str
+    """otpauth://totp/... (Key Uri Format), which an authenticator app takes from a QR code."""
+    expires_in: int
+
+
+class MfaCode(ApiModel):
+    code: str = Field(pattern=TOTP_CODE_PATTERN)
+
+
+class MfaDisable(ApiModel):
+    password: str = Field(min_length=1, max_length=1024)
+    code: str = Field(pattern=SECOND_FACTOR_PATTERN)
+    """A code from the app, or a recovery code (when the phone is lost)."""
+
+
+class RecoveryCodes(ApiModel):
+    """Shown once: the server keeps only their digests. Each logs in once without the app."""
+
+    codes: list[str]
+
+
 class NewApiToken(ApiToken):
     token: str
     """Shown once, at creation; the server keeps only its digest."""
@@ -460,6 +496,8 @@ class Me(ApiModel):
     display_name: str
     role: Role
     mfa_enabled: bool
+    recovery_codes_left: int = 0
+    """Recovery codes not yet used, when the second factor is on."""
 
 
 # --- accounts --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from . import (
     profile,
     readings,
     requests,
+    second_factor,
     sign_up,
 )
 from .auth import auth, login, logout, status
@@ -346,6 +347,7 @@ for module in (
     profile,
     mandates,
     identity,
+    second_factor,
     sign_up,
     desk,
 ):

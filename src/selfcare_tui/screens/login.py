@@ -24,6 +24,7 @@ from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
 from selfcare_tui.core.failures import describe
+from selfcare_tui.core.second_factor import is_second_factor_code, normalised
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session, client_for
@@ -102,8 +103,8 @@ class LoginScreen(Screen[None]):
             yield Label(_("Password"))
             yield Input(id="password", password=True)
             with Vertical(id="otp-step"):
-                yield Label(_("One-time code from your authenticator app"))
-                yield Input(id="otp", max_length=6, restrict=r"\d*")
+                yield Label(_("One-time code from your authenticator app, or a recovery code"))
+                yield Input(id="otp", max_length=11)
             yield MarkedCheckbox(
                 _("Remember me on this computer (OS keyring)"), True, id="remember"
             )
@@ -137,9 +138,14 @@ class LoginScreen(Screen[None]):
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if self._pending is not None:
-            code = self.query_one("#otp", Input).value.strip()
-            if len(code) != 6:
-                self._say(_("Enter the 6-digit code from your authenticator app."))
+            code = normalised(self.query_one("#otp", Input).value)
+            if not is_second_factor_code(code):
+                self._say(
+                    _(
+                        "Enter the 6-digit code from your authenticator app, or one of your "
+                        "recovery codes (xxxxx-xxxxx)."
+                    )
+                )
                 return
             self._answer(code)
             return

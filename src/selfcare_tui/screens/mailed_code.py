@@ -1,50 +1,21 @@
-"""What the dialogs that mail a code and take it back share (sign-up, forgot password): the
-message under the form, asking the server with its refusals shown beside their fields, and
-moving on to the code step once the mail is on its way."""
+"""What the dialogs that mail a code and take it back share (sign-up, forgot password): moving
+on to the code step once the mail is on its way."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
-from selfcare_tui.api.client import SelfcareClient
-from selfcare_tui.api.errors import ApiError, SelfcareError
-from selfcare_tui.core.failures import describe
 from selfcare_tui.widgets.form_fields import FormFields
 
-from .dialog import Dialog
+from .form_dialog import FormDialog
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
-class MailedCodeDialog(Dialog[T]):
+class MailedCodeDialog(FormDialog[T]):
     CSS_PATH = "mailed_code.tcss"
-    MESSAGE_ID: ClassVar[str]
-    """The id of the Static under the form where the dialog speaks."""
-
-    def __init__(self, client: SelfcareClient) -> None:
-        super().__init__()
-        self._client = client
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        widget = self.query_one(f"#{self.MESSAGE_ID}", Static)
-        widget.update(text)
-        widget.set_class(error, "-error")
-
-    async def _ask(self, form: FormFields, call: Awaitable[R]) -> R | None:
-        """The server's answer, or None once its refusal is said (beside the fields of
-        `form` where it names them); what was typed stays."""
-        try:
-            return await call
-        except ApiError as exc:
-            form.show_errors(exc.field_messages())
-            self._say(exc.message, error=True)
-        except SelfcareError as exc:
-            self._say(describe(exc, self._client.base_url), error=True)
-        return None
 
     def _code_sent(self, form: FormFields, detail: str) -> None:
         """The mail is on its way: what was sent stays shown, the code is asked for."""

@@ -26,9 +26,9 @@ from selfcare_tui.api.errors import ConnectionFailed, SelfcareError
 from selfcare_tui.core import downloads
 from selfcare_tui.core.failures import describe
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.qr import qr_text
 from selfcare_tui.i18n import _, format_money, ngettext
 from selfcare_tui.session import Session
-from selfcare_tui.widgets.qr import qr_text
 
 from .dialog import Dialog
 

@@ -1,4 +1,5 @@
-"""Security of the login: where it is in use (ending any other session), and changing the
+"""Security of the login: where it is in use (ending any other session), the second factor
+(on with a QR code for the authenticator app, off, new recovery codes), and changing the
 password, which ends every other session. Opened from Your details (ctrl+t) or the palette.
 
 The password fields are masked and never leave the dialog except to the server; a refusal
@@ -13,18 +14,20 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient
 from selfcare_tui.api.errors import ApiError, SelfcareError, TokenRejected
 from selfcare_tui.core.failures import describe
-from selfcare_tui.i18n import _, format_datetime
+from selfcare_tui.i18n import _, format_datetime, ngettext
 from selfcare_tui.widgets.loading import done_loading
 from selfcare_tui.widgets.login_ended import LoginEnded
 
 from .dialog import Dialog
+from .mfa_change import MfaDisableDialog, NewRecoveryCodesDialog
+from .mfa_enrol import MfaEnrolDialog
 
 PASSWORD_FIELDS = ("current_password", "new_password", "again")
 
@@ -43,12 +46,18 @@ class SecurityDialog(Dialog[None]):
         self.sessions: list[models.LoginSession] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="security-box", classes="dialog-box") as box:
+        with VerticalScroll(id="security-box", classes="dialog-box") as box:
             box.border_title = _("Security")
             box.border_subtitle = _("x end session · ctrl+s change password · esc close")
             yield Label(_("Where your login is in use"), classes="heading")
             yield DataTable[str](id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static("", id="sessions-status", markup=False)
+            yield Label(_("Second factor"), classes="heading")
+            with Horizontal(id="mfa-row"):
+                yield Static("", id="mfa-status", markup=False)
+                yield Button(_("Turn on…"), id="mfa-on", compact=True)
+                yield Button(_("Turn off…"), id="mfa-off", compact=True)
+                yield Button(_("New recovery codes…"), id="mfa-new-codes", compact=True)
             yield Label(_("Change password"), classes="heading")
             for field, text in (
                 ("current_password", _("Current password")),
@@ -81,6 +90,7 @@ class SecurityDialog(Dialog[None]):
         self._show_errors({})
         table.focus()
         self._load_sessions()
+        self._load_second_factor()
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
@@ -145,6 +155,54 @@ class SecurityDialog(Dialog[None]):
             title=_("Security"),
         )
         self._load_sessions()
+
+    # --- second factor ----------------------------------------------------------------------
+
+    @work(exclusive=True, group="second-factor")
+    async def _load_second_factor(self) -> None:
+        for button in ("#mfa-on", "#mfa-off", "#mfa-new-codes"):
+            self.query_one(button).display = False
+        status = self.query_one("#mfa-status", Static)
+        try:
+            me = await self._client.me()
+        except TokenRejected as exc:
+            self._ended(exc)
+            return
+        except SelfcareError as exc:
+            status.update(describe(exc, self._client.base_url))
+            return
+        if me.mfa_enabled:
+            status.update(
+                ngettext(
+                    "On: a code from the app at every login. {count} recovery code left.",
+                    "On: a code from the app at every login. {count} recovery codes left.",
+                    me.recovery_codes_left,
+                ).format(count=me.recovery_codes_left)
+            )
+        else:
+            status.update(_("Off: logins ask for the password alone."))
+        self.query_one("#mfa-on").display = not me.mfa_enabled
+        self.query_one("#mfa-off").display = me.mfa_enabled
+        self.query_one("#mfa-new-codes").display = me.mfa_enabled
+
+    @on(Button.Pressed, "#mfa-on")
+    def _turn_on(self) -> None:
+        self.app.push_screen(MfaEnrolDialog(self._client), self._second_factor_changed)
+
+    @on(Button.Pressed, "#mfa-off")
+    def _turn_off(self) -> None:
+        self.app.push_screen(MfaDisableDialog(self._client), self._second_factor_changed)
+
+    @on(Button.Pressed, "#mfa-new-codes")
+    def _new_codes(self) -> None:
+        self.app.push_screen(NewRecoveryCodesDialog(self._client), self._codes_shown)
+
+    def _codes_shown(self, _closed: None) -> None:
+        self._load_second_factor()
+
+    def _second_factor_changed(self, changed: bool | None) -> None:
+        if changed:
+            self._load_second_factor()
 
     # --- password ---------------------------------------------------------------------------
 

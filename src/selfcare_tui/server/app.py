@@ -41,6 +41,7 @@ from .routes import (
     public,
     readings,
     requests,
+    second_factor,
     sign_up,
 )
 from .routes import (
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         auth,
+        second_factor,
         sign_up,
         sessions_routes,
         accounts,

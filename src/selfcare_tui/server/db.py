@@ -9,7 +9,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -52,3 +53,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def sessions(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session:
         yield session
+
+
+def upsert(db: Session, table: type[DeclarativeBase], key: str, values: dict[str, Any]) -> None:
+    """Insert, or replace the row with the same key, in one statement: two requests for the
+    same key at once never collide (no read-then-write race)."""
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.execute(
+        insert(table)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=[key], set_={k: v for k, v in values.items() if k != key}
+        )
+    )

@@ -50,6 +50,10 @@ class Settings:
     access_token_ttl: dt.timedelta = dt.timedelta(minutes=15)
     refresh_token_ttl: dt.timedelta = dt.timedelta(days=30)
     mfa_challenge_ttl: dt.timedelta = dt.timedelta(minutes=5)
+    mfa_enrolment_ttl: dt.timedelta = dt.timedelta(minutes=10)
+    """How long a new TOTP secret waits for its first code."""
+    mfa_issuer: str = "Selfcare"
+    """The name authenticator apps show beside the username."""
     login_failures_per_user: int = 5
     login_failures_per_address: int = 30
     public_lookups_per_address: int = 10

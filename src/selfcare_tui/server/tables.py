@@ -550,3 +550,21 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class MfaEnrolment(Base):
+    """A TOTP secret being set up: in force only once a first code from it comes back."""
+
+    __tablename__ = "mfa_enrolments"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime]
+
+
+class RecoveryCode(Base):
+    """One of the codes that log in once without the authenticator app (a lost phone)."""
+
+    __tablename__ = "recovery_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    used_at: Mapped[dt.datetime | None]

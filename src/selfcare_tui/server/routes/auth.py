@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, cast
 
-import pyotp
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from selfcare_tui.api import models
@@ -17,8 +16,15 @@ from .. import tables, throttle
 from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers
 from ..deps import Config, CurrentUser, Db, IdPath
 from ..i18n import _
+from ..one_time_codes import (
+    is_recovery_code,
+    recovery_codes_left,
+    spend_recovery_code,
+    spend_totp_step,
+    totp_step,
+)
 from ..problems import ApiProblem, not_found
-from ..security import digest, new_id, new_token, same, verify_password
+from ..security import digest, new_id, new_token, verify_password
 from ..settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -153,8 +159,12 @@ def answer_mfa(
     throttle.attempt(db, settings, {user_key: settings.login_failures_per_user})
     Challenge = tables.MfaChallenge
     live = (Challenge.id_hash == challenge_hash, Challenge.used.is_(False))
-    step = totp_step(user.mfa_secret, body.code, settings)
-    if step is None or not spend_totp_step(db, user, step):
+    if is_recovery_code(body.code):
+        step, right = None, spend_recovery_code(db, settings, user, body.code)
+    else:
+        step = totp_step(user.mfa_secret, body.code, settings)
+        right = step is not None and spend_totp_step(db, user, step)
+    if not right:
         db.execute(
             update(Challenge)
             .where(*live)
@@ -183,30 +193,6 @@ def answer_mfa(
         raise _expired_step()  # another answer to the same challenge won
     throttle.clear(db, user_key)
     return issue_tokens(db, settings, user, start_session(db, settings, user, request))
-
-
-def totp_step(secret: str, code: str, settings: Settings) -> int | None:
-    """The time step whose code `code` is (this one, or one either side for clock drift)."""
-    totp = pyotp.TOTP(secret)
-    now = settings.now()
-    for drift in (0, -1, 1):
-        moment = now + timedelta(seconds=drift * totp.interval)
-        if same(totp.at(moment), code):
-            return int(totp.timecode(moment))
-    return None
-
-
-def spend_totp_step(db: Session, user: tables.User, step: int) -> bool:
-    """Record `step` as used, in one conditional UPDATE: of two logins with the same code at
-    once, one wins; a code of the same or an earlier step is refused after."""
-    User = tables.User
-    spent = db.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
-        .values(mfa_last_step=step)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(cast("CursorResult[Any]", spent).rowcount == 1)
 
 
 @router.post("/refresh", response_model=models.TokenPair)
@@ -265,12 +251,14 @@ me_router = APIRouter(tags=["auth"])
 
 
 @me_router.get("/me", response_model=models.Me)
-def me(user: CurrentUser) -> models.Me:
+def me(db: Db, user: CurrentUser) -> models.Me:
+    enabled = user.mfa_secret is not None
     return models.Me(
         username=user.username,
         display_name=user.display_name,
         role=models.Role(user.role),
-        mfa_enabled=user.mfa_secret is not None,
+        mfa_enabled=enabled,
+        recovery_codes_left=recovery_codes_left(db, user.id) if enabled else 0,
     )
 
 

@@ -9,12 +9,13 @@ from sqlalchemy import select
 from selfcare_tui.api import models
 from selfcare_tui.api.models import ErrorCode
 
-from .. import password_policy, tables, throttle
+from .. import password_policy, tables
 from ..contract import NOT_FOUND, TOO_MANY_ATTEMPTS, answers, refusals
 from ..deps import Config, CurrentToken, Db, IdPath
 from ..i18n import _
+from ..password_check import confirm_password
 from ..problems import not_found, refused
-from ..security import hash_password, verify_password
+from ..security import hash_password
 from .auth import end_sessions
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -83,21 +84,7 @@ def change_password(
     """The current password is asked again (a stolen session cannot take over the login), is
     throttled like a login, and every other session ends: whoever else was logged in is out."""
     user = token.user
-    key = f"login:user:{user.username.lower()}"
-    throttle.attempt(db, settings, {key: settings.login_failures_per_user})
-    if not verify_password(user.password_hash, body.current_password):
-        raise refused(
-            ErrorCode.wrong_password,
-            _("The current password is not right."),
-            errors=[
-                models.FieldError(
-                    field="current_password",
-                    code="wrong",
-                    message=_("Not your current password."),
-                )
-            ],
-        )
-    throttle.clear(db, key)
+    confirm_password(db, settings, user, body.current_password, "current_password")
     weak = password_policy.refusal(body.new_password, user.username)
     if weak is not None:
         raise refused(ErrorCode.weak_password, _("Choose another new password."), errors=[weak])

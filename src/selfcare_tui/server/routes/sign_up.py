@@ -14,7 +14,6 @@ from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from selfcare_tui.api.models import ErrorCode
 
 from .. import mail, mail_texts, password_policy, tables, throttle
 from ..contract import TOO_MANY_ATTEMPTS, answers, refusals
+from ..db import upsert
 from ..deps import Config, Db
 from ..i18n import _
 from ..problems import ApiProblem, refused
@@ -84,20 +84,6 @@ def _invalid_code() -> ApiProblem:
     )
 
 
-def _upsert(db: Session, table: type[tables.Base], key: str, values: dict[str, Any]) -> None:
-    """Insert, or replace the row with the same key, in one statement (no race between two
-    requests for the same address)."""
-    dialect = db.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.execute(
-        insert(table)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=[key], set_={k: v for k, v in values.items() if k != key}
-        )
-    )
-
-
 @router.post("/sign-up", status_code=202, response_model=models.MailSent)
 @answers(*refusals(ErrorCode.weak_password), TOO_MANY_ATTEMPTS)
 def sign_up(body: models.SignUp, request: Request, db: Db, settings: Config) -> models.MailSent:
@@ -116,7 +102,7 @@ def sign_up(body: models.SignUp, request: Request, db: Db, settings: Config) -> 
         subject, text = mail_texts.username_taken(body.username)
     else:
         code = _new_code()
-        _upsert(
+        upsert(
             db,
             tables.PendingSignUp,
             "email",
@@ -204,7 +190,7 @@ def request_password_reset(
         subject, text = mail_texts.reset_unknown_address()
     else:
         code = _new_code()
-        _upsert(
+        upsert(
             db,
             tables.PasswordResetCode,
             "user_id",
