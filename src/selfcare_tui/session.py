@@ -16,6 +16,7 @@ from selfcare_tui import config, i18n
 from selfcare_tui.api import models
 from selfcare_tui.api.client import SelfcareClient, TokensChanged
 from selfcare_tui.api.errors import SelfcareError, TokenRejected
+from selfcare_tui.core.device_login import wait_for_approval
 from selfcare_tui.core.server_url import InvalidServerUrl, server_url
 from selfcare_tui.i18n import _
 
@@ -268,6 +269,21 @@ async def log_in(
     async with client_for(server) as client:
         await _password_login(client, username, password, one_time_code)
         return await _keep(client, profile_name, server, remember=remember)
+
+
+async def device_log_in(
+    profile_name: str | None,
+    server: str,
+    client_name: str,
+    show: Callable[[models.DeviceAuthorization], None],
+) -> tuple[models.Me, bool]:
+    """Log in by approving on another device (the password is never typed here), and keep
+    the login as `log_in` does. `show` tells the user the code and where to type it."""
+    async with client_for(server) as client:
+        authorization = await client.start_device_login(client_name)
+        show(authorization)
+        await wait_for_approval(client, authorization)
+        return await _keep(client, profile_name, server, remember=True)
 
 
 async def sign_up_confirmed(

@@ -341,6 +341,25 @@ class SelfcareClient:
         body = m.PasswordChange(current_password=current_password, new_password=new_password)
         await self._send("POST", "/auth/password", json=body.model_dump())
 
+    async def start_device_login(self, client_name: str = "") -> m.DeviceAuthorization:
+        """Ask for a device login (RFC 8628): show its user code and URL, then poll."""
+        body = m.DeviceLoginStart(client_name=client_name[:100])
+        response = await self._send(
+            "POST", "/auth/device", json=body.model_dump(), authenticated=False
+        )
+        return m.DeviceAuthorization.model_validate_json(response.content)
+
+    async def poll_device_login(self, device_code: str) -> m.TokenPair:
+        """The tokens once approved (the client is then logged in); DeviceLoginPending while
+        the user decides (its code says whether to slow down), DeviceLoginEnded after."""
+        body = m.DeviceTokenRequest(device_code=device_code)
+        response = await self._send(
+            "POST", "/auth/device/token", json=body.model_dump(), authenticated=False
+        )
+        tokens = m.TokenPair.model_validate_json(response.content)
+        await self._store_tokens(tokens)
+        return tokens
+
     async def start_mfa_enrolment(self) -> m.MfaEnrolment:
         """A new TOTP secret for the authenticator app; in force once confirmed with a code."""
         response = await self._send("POST", "/auth/mfa/enrolment")

@@ -56,6 +56,14 @@ class InvalidMfaCode(AuthenticationError):
     pass
 
 
+class DeviceLoginEnded(AuthenticationError):
+    """A device login that will not give tokens: denied on the other device, or expired."""
+
+
+class DeviceLoginPending(ApiError):
+    """A device login not decided yet (authorization_pending, or slow_down: poll later)."""
+
+
 class TokenRejected(AuthenticationError):
     """The session has ended (expired or revoked): log in again."""
 
@@ -90,6 +98,10 @@ class ServerError(ApiError):
 
 def error_for(problem: Problem) -> ApiError:
     status, code = problem.status, problem.code
+    if code in (ErrorCode.authorization_pending, ErrorCode.slow_down):
+        return DeviceLoginPending(problem)
+    if code in (ErrorCode.expired_token, ErrorCode.access_denied):
+        return DeviceLoginEnded(problem)
     if status == 401:
         if code is ErrorCode.invalid_credentials:
             return InvalidCredentials(problem)

@@ -214,6 +214,15 @@ class ErrorCode(StrEnum):
     mfa_not_enabled = "mfa_not_enabled"
     """There is no second factor to turn off, or to make recovery codes for."""
     username_taken = "username_taken"
+    # device login (RFC 8628, section 3.5): the poll's answers while the user decides
+    authorization_pending = "authorization_pending"
+    """Not approved yet: poll again after the interval."""
+    slow_down = "slow_down"
+    """Polled too soon: poll again, 5 seconds further apart from now on."""
+    expired_token = "expired_token"
+    """The device code expired (or is unknown): start again."""
+    access_denied = "access_denied"
+    """The user denied the login."""
     """A confirmed sign-up's username was taken meanwhile: the mail owner chooses another."""
     too_many_attempts = "too_many_attempts"
     scope_missing = "scope_missing"
@@ -458,6 +467,29 @@ class MailSent(ApiModel):
     detail: str
     expires_in: int
     """Seconds the mailed code stays good."""
+
+
+class DeviceLoginStart(ApiModel):
+    client_name: Line = Field(default="", max_length=100)
+    """Shown on the approval page ("selfcare on thin-client-7"), so the user knows what asks."""
+
+
+class DeviceAuthorization(ApiModel):
+    """RFC 8628's device authorization response: show `user_code` and `verification_uri`,
+    then poll with `device_code` every `interval` seconds."""
+
+    device_code: str
+    user_code: str
+    """Eight letters as XXXX-XXXX, typed on the other device."""
+    verification_uri: str
+    verification_uri_complete: str
+    """The page with the code filled in (for a QR code)."""
+    expires_in: int
+    interval: int
+
+
+class DeviceTokenRequest(ApiModel):
+    device_code: Secret
 
 
 class MfaEnrolment(ApiModel):

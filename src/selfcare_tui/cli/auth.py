@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Callable
 
@@ -10,11 +11,13 @@ import click
 from selfcare_tui import config
 from selfcare_tui.api import SelfcareClient, models
 from selfcare_tui.core.labels import label
+from selfcare_tui.core.qr import qr_lines
 from selfcare_tui.i18n import _, format_date, format_datetime, format_money
 from selfcare_tui.session import (
     CredentialStore,
     KeyringUnavailable,
     Session,
+    device_log_in,
     for_one_call,
     log_in,
     log_out,
@@ -95,18 +98,30 @@ def _ask_credentials(
     is_flag=True,
     help="Read the password (and, if asked, the one-time code on the next line) from stdin.",
 )
+@click.option(
+    "--device",
+    is_flag=True,
+    help="Log in by approving on another device (phone, own computer): no password typed here.",
+)
 @pass_state
-def login(state: State, server: str | None, username: str | None, password_stdin: bool) -> None:
+def login(
+    state: State, server: str | None, username: str | None, password_stdin: bool, device: bool
+) -> None:
     """Log in and keep the login in the OS keyring.
 
     The password is asked for (never given as an argument) and is not stored: the keyring
     keeps a refresh token, under a service name that includes the server. If your login has
     a second factor, you are asked for its one-time code.
 
+    With --device the password is typed on another device instead (a shared host, a thin
+    client over SSH): open the address shown there (or scan its QR code), type the code
+    shown here and log in; this command waits until you allow it.
+
     \b
     Examples:
       selfcare login --server https://selfcare.example.com --username maria
       printf '%s\\n' "$PASSWORD" | selfcare login -u maria --password-stdin
+      selfcare login --device --server https://selfcare.example.com
     """
     profile = config.load().profile(state.profile)
     server = server or server_for(profile)
@@ -114,12 +129,35 @@ def login(state: State, server: str | None, username: str | None, password_stdin
         CredentialStore()  # no keyring at all: say so before anyone types a password
     except KeyringUnavailable as error:
         handle(error, state)
+    if device:
+        _device_login(state, server)
+        return
     username, password, one_time_code = _ask_credentials(
         server, username or profile.username, password_stdin
     )
     me, _stored = run(
         state, lambda: log_in(state.profile, server, username, password, one_time_code)
     )
+    output.note(
+        _("Logged in to {server} as {name} ({user}).").format(
+            server=server, name=me.display_name, user=me.username
+        )
+    )
+
+
+def _device_login(state: State, server: str) -> None:
+    def show(authorization: models.DeviceAuthorization) -> None:
+        for line in qr_lines(authorization.verification_uri_complete):
+            click.echo(line, err=True)
+        output.note(
+            _(
+                "On your phone or computer, open {url} and type the code {code} (or scan the "
+                "QR code). Waiting for you to allow it there…"
+            ).format(url=authorization.verification_uri, code=authorization.user_code)
+        )
+
+    client_name = _("selfcare on {host}").format(host=socket.gethostname())
+    me, _stored = run(state, lambda: device_log_in(state.profile, server, client_name, show))
     output.note(
         _("Logged in to {server} as {name} ({user}).").format(
             server=server, name=me.display_name, user=me.username

@@ -30,6 +30,7 @@ from selfcare_tui.i18n import _
 from selfcare_tui.session import CredentialStore, KeyringUnavailable, Session, client_for
 from selfcare_tui.widgets.toggles import MarkedCheckbox
 
+from .device_login import DeviceLoginDialog
 from .password_reset import PasswordResetDialog
 from .sign_up import SignedUp, SignUpDialog
 
@@ -66,6 +67,7 @@ class LoginScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "sign_up", _("Create an account")),
         Binding("ctrl+r", "forgot_password", _("Forgot password")),
+        Binding("ctrl+l", "device_login", _("Another device")),
     ]
 
     def __init__(
@@ -108,10 +110,12 @@ class LoginScreen(Screen[None]):
             yield MarkedCheckbox(
                 _("Remember me on this computer (OS keyring)"), True, id="remember"
             )
-            with Horizontal(id="login-buttons"):
-                yield Button(_("Log in"), id="login", variant="primary")
-                yield Button(_("Create an account"), id="sign-up")
-                yield Button(_("Forgot password"), id="forgot")
+            with Horizontal(classes="login-buttons"):
+                yield Button(_("Log in"), id="login", variant="primary", compact=True)
+                yield Button(_("Log in with another device"), id="device", compact=True)
+            with Horizontal(classes="login-buttons"):
+                yield Button(_("Create an account"), id="sign-up", compact=True)
+                yield Button(_("Forgot password"), id="forgot", compact=True)
             yield Static(self._message, id="login-message", markup=False)
         yield Footer()
 
@@ -196,6 +200,34 @@ class LoginScreen(Screen[None]):
         self, client: SelfcareClient, keeper: _TokenKeeper, server: str, username: str
     ) -> None:
         await self._finish(client, keeper, server, username)
+
+    @on(Button.Pressed, "#device")
+    def action_device_login(self) -> None:
+        server = self._checked_server()
+        if server is None or self._pending is not None:
+            return
+        keeper = _TokenKeeper(server)
+        client = client_for(server, on_tokens=keeper, retries=1)
+
+        def logged_in(approved: bool | None) -> None:
+            if not approved:
+                self.run_worker(client.aclose())
+                return
+            self._logged_in_elsewhere(client, keeper, server)
+
+        self.app.push_screen(DeviceLoginDialog(client), logged_in)
+
+    @work(exclusive=True, group="login")
+    async def _logged_in_elsewhere(
+        self, client: SelfcareClient, keeper: _TokenKeeper, server: str
+    ) -> None:
+        try:
+            me = await client.me()
+        except SelfcareError as exc:
+            await client.aclose()
+            self._say(describe(exc, server))
+            return
+        await self._finish(client, keeper, server, me.username)
 
     @on(Button.Pressed, "#forgot")
     def action_forgot_password(self) -> None:

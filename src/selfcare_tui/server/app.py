@@ -34,6 +34,8 @@ from .routes import (
     auth,
     backoffice,
     billing,
+    device_login,
+    device_page,
     mandates,
     outages,
     places,
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         auth,
+        device_login,
         second_factor,
         sign_up,
         sessions_routes,
@@ -134,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth.me_router)
     app.include_router(api)
     app.include_router(processor.router)
+    app.include_router(device_page.router)
     contract.publish(app)
     app.add_middleware(LanguageMiddleware)
 

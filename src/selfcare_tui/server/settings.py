@@ -52,6 +52,10 @@ class Settings:
     mfa_challenge_ttl: dt.timedelta = dt.timedelta(minutes=5)
     mfa_enrolment_ttl: dt.timedelta = dt.timedelta(minutes=10)
     """How long a new TOTP secret waits for its first code."""
+    device_code_ttl: dt.timedelta = dt.timedelta(minutes=10)
+    """How long a device login waits for its approval."""
+    device_poll_interval: int = 5
+    """Seconds a device waits between polls (RFC 8628's default)."""
     mfa_issuer: str = "Selfcare"
     """The name authenticator apps show beside the username."""
     login_failures_per_user: int = 5

@@ -568,3 +568,25 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     used_at: Mapped[dt.datetime | None]
+
+
+class DeviceGrant(Base):
+    """A login asked for by a device without a keyboard to trust (RFC 8628): approved, or
+    denied, on another device by the user logging in there; the asking device polls."""
+
+    __tablename__ = "device_grants"
+    device_code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_code: Mapped[str] = mapped_column(String(9), unique=True)
+    client_name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    """Where the asking device is: shown on the approval page."""
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    interval: Mapped[int] = mapped_column(Integer)
+    next_poll_at: Mapped[dt.datetime]
+    """By the wall clock, not the server's (test) clock: it paces a real device's polls."""
+    state: Mapped[str] = mapped_column(String(10))
+    """pending, approved, denied, or used (the tokens were given)."""
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_hash: Mapped[str | None] = mapped_column(String(64))
+    """Set when the user has logged in on the page: the Allow button must carry it."""
