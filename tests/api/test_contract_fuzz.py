@@ -38,6 +38,11 @@ headers = {{ Authorization = "Bearer ${{AUTH_TOKEN}}" }}
 # the rule's code. The hook `schema_valid_data_passes_validation` fails any 422 that is the
 # server's own validation instead.
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
+
+[[operations]]
+# A device login's poll answers 400 while the user decides, as RFC 8628 (section 3.5) says.
+include-operation-id = "poll_device_login"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "429"]
 """
 
 
