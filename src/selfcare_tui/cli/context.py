@@ -83,6 +83,15 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def stdin_lines(count: int, what: str) -> list[str]:
+    """The first `count` lines of standard input, stripped; leave with exit 2 naming `what`
+    when there are fewer (the --code-stdin and --password-stdin forms of a command)."""
+    lines = sys.stdin.read().splitlines()
+    if len(lines) < count:
+        fail(_("Expected {what} on standard input.").format(what=what), EXIT_USAGE)
+    return [line.strip() for line in lines[:count]]
+
+
 def exit_code_for(error: BaseException) -> int:
     if isinstance(error, NotLoggedIn | AuthenticationError | KeyringUnavailable):
         return EXIT_AUTH

@@ -20,7 +20,7 @@ from selfcare_tui.i18n import _
 from selfcare_tui.session import Session
 
 from . import output
-from .context import EXIT_USAGE, State, fail, pass_state, with_session
+from .context import EXIT_USAGE, State, fail, pass_state, stdin_lines, with_session
 from .translated import TranslatedGroup
 
 CODE_TRIES = 3
@@ -28,13 +28,6 @@ CODE_TRIES = 3
 
 def _terminal() -> bool:
     return sys.stdin.isatty()
-
-
-def _stdin_lines(count: int, what: str) -> list[str]:
-    lines = sys.stdin.read().splitlines()
-    if len(lines) < count:
-        fail(_("Expected {what} on standard input.").format(what=what), EXIT_USAGE)
-    return [line.strip() for line in lines[:count]]
 
 
 def _app_code(typed: str) -> str:
@@ -93,7 +86,7 @@ def mfa_enable(state: State, code_stdin: bool, as_json: bool) -> None:
       echo "$CODE" | selfcare mfa enable --code-stdin --json
     """
     if code_stdin:
-        (typed,) = _stdin_lines(1, _("the code from the app"))
+        (typed,) = stdin_lines(1, _("the code from the app"))
         code = _app_code(typed)
         recovery = with_session(state, lambda s: s.client.confirm_mfa_enrolment(code))
         output.note(_("The second factor is on: every login now asks for a code from the app."))
@@ -145,7 +138,7 @@ def mfa_disable(state: State, password_stdin: bool) -> None:
       printf '%s\\n%s\\n' "$PASSWORD" "$CODE" | selfcare mfa disable --password-stdin
     """
     if password_stdin:
-        password, code = _stdin_lines(2, _("the password and a code on two lines"))
+        password, code = stdin_lines(2, _("the password and a code on two lines"))
     elif _terminal():
         password = str(click.prompt(_("Password"), hide_input=True))
         code = str(click.prompt(_("Code from the app, or a recovery code")))
@@ -176,7 +169,7 @@ def mfa_recovery_codes(state: State, code_stdin: bool, as_json: bool) -> None:
       echo "$CODE" | selfcare mfa recovery-codes --code-stdin --json
     """
     if code_stdin:
-        (typed,) = _stdin_lines(1, _("the code from the app"))
+        (typed,) = stdin_lines(1, _("the code from the app"))
     elif _terminal():
         typed = str(click.prompt(_("Code the app shows now")))
     else:

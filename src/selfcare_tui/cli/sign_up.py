@@ -27,7 +27,17 @@ from selfcare_tui.session import (
 )
 
 from . import output
-from .context import EXIT_AUTH, EXIT_USAGE, State, fail, handle, pass_state, run, server_option
+from .context import (
+    EXIT_AUTH,
+    EXIT_USAGE,
+    State,
+    fail,
+    handle,
+    pass_state,
+    run,
+    server_option,
+    stdin_lines,
+)
 from .identity import password
 from .translated import TranslatedCommand
 
@@ -47,13 +57,6 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
             _("Give {option}: standard input is not a terminal.").format(option=option), EXIT_USAGE
         )
     return str(click.prompt(prompt)).strip()
-
-
-def _stdin_lines(count: int, what: str) -> list[str]:
-    lines = sys.stdin.read().splitlines()
-    if len(lines) < count:
-        fail(_("Expected {what} on standard input.").format(what=what), EXIT_USAGE)
-    return [line.strip() for line in lines[:count]]
 
 
 def _new_password(prompt: str) -> str:
@@ -109,13 +112,13 @@ def signup(
     if code_stdin:
         if not email:
             fail(_("Give --email: the address the code was mailed to."), EXIT_USAGE)
-        (code,) = _stdin_lines(1, _("the code from the mail"))
+        (code,) = stdin_lines(1, _("the code from the mail"))
         _confirm(state, server, email, code)
         return
     username = _ask(username, _("Username"), "--username")
     email = _ask(email, _("E-mail address"), "--email")
     if password_stdin:
-        (secret,) = _stdin_lines(1, _("the password"))
+        (secret,) = stdin_lines(1, _("the password"))
     elif _terminal():
         secret = _new_password(_("Password (12 characters or more)"))
     else:
@@ -193,7 +196,7 @@ def password_reset(state: State, server: str | None, email: str | None, code_std
             await client.reset_password(email, code, new)
 
     if code_stdin:
-        code, new = _stdin_lines(2, _("the code and the new password on two lines"))
+        code, new = stdin_lines(2, _("the code and the new password on two lines"))
         run(state, lambda: reset(code, new))
     else:
 
